@@ -1,0 +1,74 @@
+import { incrementTtlMs, ttlMs } from './ttl.ts'
+import type { SecondaryStorage } from './types.ts'
+
+interface Entry {
+  value: string
+  /** Epoch ms, or null for no expiry. */
+  expiresAt: number | null
+}
+
+export interface MemoryStorageOptions {
+  /** How often, at most, a write also sweeps expired entries (ms). Default 60 000. */
+  sweepIntervalMs?: number
+}
+
+/**
+ * A store inside this process: for tests and single-process apps. Every operation runs to
+ * completion without yielding, so `increment` and `getAndDelete` are atomic by construction.
+ */
+export function createMemoryStorage(options: MemoryStorageOptions = {}): SecondaryStorage {
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000
+  const entries = new Map<string, Entry>()
+  let lastSweep = Date.now()
+
+  const live = (key: string, now: number): Entry | undefined => {
+    const entry = entries.get(key)
+    if (entry?.expiresAt != null && entry.expiresAt <= now) {
+      entries.delete(key)
+      return undefined
+    }
+    return entry
+  }
+
+  const sweepIfDue = (now: number) => {
+    if (now - lastSweep < sweepIntervalMs) return
+    lastSweep = now
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt != null && entry.expiresAt <= now) entries.delete(key)
+    }
+  }
+
+  return {
+    async get(key) {
+      return live(key, Date.now())?.value ?? null
+    },
+    async set(key, value, ttl) {
+      const now = Date.now()
+      const ms = ttlMs(ttl)
+      entries.set(key, { value, expiresAt: ms === null ? null : now + ms })
+      sweepIfDue(now)
+    },
+    async delete(key) {
+      entries.delete(key)
+    },
+    async getAndDelete(key) {
+      const entry = live(key, Date.now())
+      entries.delete(key)
+      return entry?.value ?? null
+    },
+    async increment(key, ttl) {
+      const ms = incrementTtlMs(ttl)
+      const now = Date.now()
+      const entry = live(key, now)
+      if (!entry) {
+        entries.set(key, { value: '1', expiresAt: now + ms })
+        sweepIfDue(now)
+        return 1
+      }
+      const next = Number.parseInt(entry.value, 10) + 1
+      if (Number.isNaN(next)) throw new TypeError(`increment(${key}): value is not an integer`)
+      entry.value = String(next)
+      return next
+    },
+  }
+}

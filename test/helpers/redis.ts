@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto'
+import IORedis from 'ioredis'
+import { createClient } from 'redis'
+import { createClient as createClientV4 } from 'redis4'
+import { afterAll, beforeAll, describe, inject } from 'vitest'
+import type { RedisClient, RedisSubscriber } from '../../src/shared/redisClient.ts'
+
+/** Both client libraries (and both node-redis majors), each as the app would create it. */
+export interface RedisClientKind {
+  name: 'ioredis' | 'node-redis v5' | 'node-redis v4'
+  connect(url: string): Promise<RedisClient & RedisSubscriber>
+  close(client: RedisClient): Promise<void>
+}
+
+export const redisClientKinds: RedisClientKind[] = [
+  {
+    name: 'ioredis',
+    async connect(url) {
+      const client = new IORedis(url, { lazyConnect: false })
+      client.on('error', () => {})
+      return client
+    },
+    async close(client) {
+      ;(client as IORedis).disconnect()
+    },
+  },
+  {
+    name: 'node-redis v5',
+    async connect(url) {
+      const client = createClient({ url })
+      client.on('error', () => {})
+      await client.connect()
+      return client as unknown as RedisClient & RedisSubscriber
+    },
+    async close(client) {
+      const nodeRedis = client as unknown as ReturnType<typeof createClient>
+      if (nodeRedis.isOpen) nodeRedis.destroy()
+    },
+  },
+  {
+    name: 'node-redis v4',
+    async connect(url) {
+      const client = createClientV4({ url })
+      client.on('error', () => {})
+      await client.connect()
+      return client as unknown as RedisClient & RedisSubscriber
+    },
+    async close(client) {
+      const nodeRedis = client as unknown as ReturnType<typeof createClientV4>
+      if (nodeRedis.isOpen) await nodeRedis.disconnect()
+    },
+  },
+]
+
+/**
+ * A describe block for cases that need the machine's Redis: skipped (with the line printed by the
+ * global setup) when it is down, failing when CI=true requires it.
+ */
+export function describeWithRedis(name: string, body: (url: () => string) => void): void {
+  const url = inject('redisUrl')
+  const block = url ? describe : describe.skip
+  block(name, () => {
+    beforeAll(() => {
+      if (!url) throw new Error('Redis is required here but does not answer')
+    })
+    body(() => url as string)
+  })
+}
+
+/** A key prefix no other test run shares, and the cleanup of everything written under it. */
+export function uniquePrefix(label: string): string {
+  return `test:${label}:${randomUUID()}:`
+}
+
+export function cleanupPrefixAfterAll(url: () => string, prefix: () => string): void {
+  afterAll(async () => {
+    const client = new IORedis(url())
+    try {
+      const keys = await client.keys(`${prefix()}*`)
+      if (keys.length > 0) await client.del(...keys)
+    } finally {
+      client.disconnect()
+    }
+  })
+}
