@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import IORedis from 'ioredis'
+import { Redis as IORedis } from 'ioredis'
 import { createClient } from 'redis'
 import { createClient as createClientV4 } from 'redis4'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
