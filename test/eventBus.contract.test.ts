@@ -5,6 +5,8 @@ import {
   createMemoryEventBus,
   createRedisEventBus,
   createSqlitePollingEventBus,
+  type RedisClient,
+  type RedisSubscriber,
 } from 'payload-better-auth/eventBus'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eventually, sleep } from './helpers/eventually.ts'
@@ -121,25 +123,32 @@ function eventBusContract(
       expect(received).toEqual([])
     })
 
-    it.skipIf(instances < 2)('reaches another instance on the same transport, both ways', async () => {
-      const second = under.buses[1] as ClosableEventBus
-      const onFirst = collect(bus, 'better-auth')
-      const onSecond = collect(second, 'payload')
-      await Promise.all([bus.ready(), second.ready()])
-      bus.notifyTimestampChange('payload', 11)
-      second.notifyTimestampChange('better-auth', 22)
-      await eventually(() => {
-        expect(onSecond.received).toEqual([11])
-        expect(onFirst.received).toEqual([22])
-      })
-    })
+    it.skipIf(instances < 2)(
+      'reaches another instance on the same transport, both ways',
+      async () => {
+        const second = under.buses[1] as ClosableEventBus
+        const onFirst = collect(bus, 'better-auth')
+        const onSecond = collect(second, 'payload')
+        await Promise.all([bus.ready(), second.ready()])
+        bus.notifyTimestampChange('payload', 11)
+        second.notifyTimestampChange('better-auth', 22)
+        await eventually(() => {
+          expect(onSecond.received).toEqual([11])
+          expect(onFirst.received).toEqual([22])
+        })
+      },
+    )
   })
 }
 
-eventBusContract('createMemoryEventBus', async () => {
-  const bus = createMemoryEventBus()
-  return { buses: [bus], quietMs: 20, close: () => bus.close() }
-}, { instances: 1 })
+eventBusContract(
+  'createMemoryEventBus',
+  async () => {
+    const bus = createMemoryEventBus()
+    return { buses: [bus], quietMs: 20, close: () => bus.close() }
+  },
+  { instances: 1 },
+)
 
 const dir = tempDir('event-bus')
 let files = 0
@@ -162,11 +171,14 @@ describeWithRedis('Redis event buses', (url) => {
     eventBusContract(`createRedisEventBus (${kind.name})`, async () => {
       const channelPrefix = uniquePrefix('bus')
       const clients = await Promise.all(Array.from({ length: 4 }, () => kind.connect(url())))
-      const [p1, s1, p2, s2] = clients
-      const buses = [
-        createRedisEventBus({ publisher: p1!, subscriber: s1!, channelPrefix }),
-        createRedisEventBus({ publisher: p2!, subscriber: s2!, channelPrefix }),
-      ]
+      // Two instances, each with its own publisher and subscriber connection.
+      const buses = [0, 2].map((i) =>
+        createRedisEventBus({
+          publisher: clients[i] as RedisClient,
+          subscriber: clients[i + 1] as RedisSubscriber,
+          channelPrefix,
+        }),
+      )
       return {
         buses,
         quietMs: 100,

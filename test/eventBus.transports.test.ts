@@ -148,63 +148,68 @@ describeWithRedis('createRedisEventBus', (url) => {
 })
 
 const servicesRequired = inject('servicesRequired')
-describe.skipIf(!hasRedisServer && !servicesRequired)('createRedisEventBus on a private Redis', () => {
-  for (const kind of redisClientKinds) {
-    it(`${kind.name}: subscriptions survive a Redis restart`, async () => {
-      const server = await startPrivateRedis()
-      const publisher = await kind.connect(server.url)
-      const subscriber = await kind.connect(server.url)
-      const bus = createRedisEventBus({ publisher, subscriber, commandTimeoutMs: 500 })
-      vi.spyOn(console, 'error').mockImplementation(() => {})
-      try {
-        const received: number[] = []
-        bus.subscribeToTimestamp('payload', (ts) => received.push(ts))
-        await bus.ready()
-        bus.notifyTimestampChange('payload', 1)
-        await eventually(() => expect(received).toEqual([1]))
+describe.skipIf(!hasRedisServer && !servicesRequired)(
+  'createRedisEventBus on a private Redis',
+  () => {
+    for (const kind of redisClientKinds) {
+      it(`${kind.name}: subscriptions survive a Redis restart`, async () => {
+        const server = await startPrivateRedis()
+        const publisher = await kind.connect(server.url)
+        const subscriber = await kind.connect(server.url)
+        const bus = createRedisEventBus({ publisher, subscriber, commandTimeoutMs: 500 })
+        vi.spyOn(console, 'error').mockImplementation(() => {})
+        try {
+          const received: number[] = []
+          bus.subscribeToTimestamp('payload', (ts) => received.push(ts))
+          await bus.ready()
+          bus.notifyTimestampChange('payload', 1)
+          await eventually(() => expect(received).toEqual([1]))
 
-        await server.stop()
-        await sleep(300)
-        await server.start()
-        // Pub/Sub does not queue: notify until the resubscribed connection hears one.
-        await eventually(
-          () => {
-            bus.notifyTimestampChange('payload', 2)
-            expect(received).toContain(2)
-          },
-          { intervalMs: 100 },
+          await server.stop()
+          await sleep(300)
+          await server.start()
+          // Pub/Sub does not queue: notify until the resubscribed connection hears one.
+          await eventually(
+            () => {
+              bus.notifyTimestampChange('payload', 2)
+              expect(received).toContain(2)
+            },
+            { intervalMs: 100 },
+          )
+        } finally {
+          await bus.close()
+          await kind.close(publisher)
+          await kind.close(subscriber)
+          await server.stop()
+        }
+      })
+    }
+
+    it('with Redis down: ready() rejects with a clear error and notify() logs instead of throwing', async () => {
+      const server = await startPrivateRedis()
+      await server.stop()
+      const publisher = new IORedis(server.url)
+      const subscriber = new IORedis(server.url)
+      for (const client of [publisher, subscriber]) client.on('error', () => {})
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const bus = createRedisEventBus({ publisher, subscriber, commandTimeoutMs: 300 })
+      try {
+        bus.subscribeToTimestamp('payload', () => {})
+        const error = await bus.ready().catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(StorageUnavailableError)
+        expect(String(error)).toMatch(
+          /createRedisEventBus: Redis SUBSCRIBE .*Check that Redis is running/,
+        )
+
+        expect(() => bus.notifyTimestampChange('payload', 1)).not.toThrow()
+        await eventually(() =>
+          expect(logged.mock.calls.map(String).join('\n')).toMatch(/could not publish "payload"/),
         )
       } finally {
         await bus.close()
-        await kind.close(publisher)
-        await kind.close(subscriber)
-        await server.stop()
+        publisher.disconnect()
+        subscriber.disconnect()
       }
     })
-  }
-
-  it('with Redis down: ready() rejects with a clear error and notify() logs instead of throwing', async () => {
-    const server = await startPrivateRedis()
-    await server.stop()
-    const publisher = new IORedis(server.url)
-    const subscriber = new IORedis(server.url)
-    for (const client of [publisher, subscriber]) client.on('error', () => {})
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const bus = createRedisEventBus({ publisher, subscriber, commandTimeoutMs: 300 })
-    try {
-      bus.subscribeToTimestamp('payload', () => {})
-      const error = await bus.ready().catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(StorageUnavailableError)
-      expect(String(error)).toMatch(/createRedisEventBus: Redis SUBSCRIBE .*Check that Redis is running/)
-
-      expect(() => bus.notifyTimestampChange('payload', 1)).not.toThrow()
-      await eventually(() =>
-        expect(logged.mock.calls.map(String).join('\n')).toMatch(/could not publish "payload"/),
-      )
-    } finally {
-      await bus.close()
-      publisher.disconnect()
-      subscriber.disconnect()
-    }
-  })
-})
+  },
+)

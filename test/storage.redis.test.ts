@@ -63,7 +63,9 @@ describeWithRedis('createRedisStorage on the shared Redis', (url) => {
     it('increment and getAndDelete stay atomic', async () => {
       const shared = `${prefix}xproc:`
       peers.push(
-        await startPeer({ storage: { kind: 'redis', client: 'ioredis', url: url(), prefix: shared } }),
+        await startPeer({
+          storage: { kind: 'redis', client: 'ioredis', url: url(), prefix: shared },
+        }),
         await startPeer({
           storage: { kind: 'redis', client: 'node-redis', url: url(), prefix: shared },
         }),
@@ -89,73 +91,78 @@ describeWithRedis('createRedisStorage on the shared Redis', (url) => {
 })
 
 const servicesRequired = inject('servicesRequired')
-describe.skipIf(!hasRedisServer && !servicesRequired)('createRedisStorage on a private Redis', () => {
-  for (const kind of redisClientKinds) {
-    it(`${kind.name}: fails fast while Redis is down and works again once it restarts`, async () => {
+describe.skipIf(!hasRedisServer && !servicesRequired)(
+  'createRedisStorage on a private Redis',
+  () => {
+    for (const kind of redisClientKinds) {
+      it(`${kind.name}: fails fast while Redis is down and works again once it restarts`, async () => {
+        const server = await startPrivateRedis()
+        const client = await kind.connect(server.url)
+        const storage = createRedisStorage({ redis: client, commandTimeoutMs: 500 })
+        try {
+          await storage.set('before', 'v')
+          expect(await storage.get('before')).toBe('v')
+
+          await server.stop()
+          const started = Date.now()
+          const error = await eventually(async () => {
+            const failure = await storage.get('before').then(
+              () => undefined,
+              (e: unknown) => e,
+            )
+            if (!failure) throw new Error('still answering')
+            return failure
+          })
+          expect(error).toBeInstanceOf(StorageUnavailableError)
+          expect(String(error)).toMatch(/Check that Redis is running/)
+          expect(Date.now() - started).toBeLessThan(5_000)
+
+          await server.start()
+          await eventually(async () => {
+            await storage.set('after', 'restart')
+            expect(await storage.get('after')).toBe('restart')
+          })
+          expect(await storage.increment('counter', 60)).toBe(1)
+        } finally {
+          await kind.close(client)
+          await server.stop()
+        }
+      })
+    }
+
+    it('a Redis that never answers gives a clear error within the timeout, for both clients', async () => {
       const server = await startPrivateRedis()
-      const client = await kind.connect(server.url)
-      const storage = createRedisStorage({ redis: client, commandTimeoutMs: 500 })
+      await server.stop() // now nothing listens on server.port
+
+      const ioredis = new IORedis(server.url)
+      ioredis.on('error', () => {})
+      const neverConnected = createClient({ url: server.url })
+      const connecting = createClient({ url: server.url })
+      connecting.on('error', () => {})
+      connecting.connect().catch(() => {})
       try {
-        await storage.set('before', 'v')
-        expect(await storage.get('before')).toBe('v')
-
-        await server.stop()
-        const started = Date.now()
-        const error = await eventually(async () => {
-          const failure = await storage.get('before').then(
-            () => undefined,
-            (e: unknown) => e,
-          )
-          if (!failure) throw new Error('still answering')
-          return failure
-        })
-        expect(error).toBeInstanceOf(StorageUnavailableError)
-        expect(String(error)).toMatch(/Check that Redis is running/)
-        expect(Date.now() - started).toBeLessThan(5_000)
-
-        await server.start()
-        await eventually(async () => {
-          await storage.set('after', 'restart')
-          expect(await storage.get('after')).toBe('restart')
-        })
-        expect(await storage.increment('counter', 60)).toBe(1)
+        for (const redis of [ioredis, neverConnected, connecting]) {
+          const storage = createRedisStorage({ redis, commandTimeoutMs: 300 })
+          const started = Date.now()
+          const error = await storage.get('k').catch((e: unknown) => e)
+          expect(error).toBeInstanceOf(StorageUnavailableError)
+          expect(String(error)).toMatch(/createRedisStorage: Redis GET/)
+          expect(Date.now() - started).toBeLessThan(2_000)
+        }
+        const neverConnectedError = await createRedisStorage({ redis: neverConnected })
+          .get('k')
+          .catch((e: unknown) => e)
+        expect(String(neverConnectedError)).toMatch(/client\.connect\(\)/)
       } finally {
-        await kind.close(client)
-        await server.stop()
+        ioredis.disconnect()
+        connecting.destroy()
       }
     })
-  }
 
-  it('a Redis that never answers gives a clear error within the timeout, for both clients', async () => {
-    const server = await startPrivateRedis()
-    await server.stop() // now nothing listens on server.port
-
-    const ioredis = new IORedis(server.url)
-    ioredis.on('error', () => {})
-    const neverConnected = createClient({ url: server.url })
-    const connecting = createClient({ url: server.url })
-    connecting.on('error', () => {})
-    connecting.connect().catch(() => {})
-    try {
-      for (const redis of [ioredis, neverConnected, connecting]) {
-        const storage = createRedisStorage({ redis, commandTimeoutMs: 300 })
-        const started = Date.now()
-        const error = await storage.get('k').catch((e: unknown) => e)
-        expect(error).toBeInstanceOf(StorageUnavailableError)
-        expect(String(error)).toMatch(/createRedisStorage: Redis GET/)
-        expect(Date.now() - started).toBeLessThan(2_000)
-      }
-      const neverConnectedError = await createRedisStorage({ redis: neverConnected })
-        .get('k')
-        .catch((e: unknown) => e)
-      expect(String(neverConnectedError)).toMatch(/client\.connect\(\)/)
-    } finally {
-      ioredis.disconnect()
-      connecting.destroy()
-    }
-  })
-
-  it('refuses something that is not a Redis client, saying what it expects', () => {
-    expect(() => createRedisStorage({ redis: {} as never })).toThrow(/ioredis client .* node-redis/)
-  })
-})
+    it('refuses something that is not a Redis client, saying what it expects', () => {
+      expect(() => createRedisStorage({ redis: {} as never })).toThrow(
+        /ioredis client .* node-redis/,
+      )
+    })
+  },
+)

@@ -1,15 +1,9 @@
 import { connect } from 'node:net'
 import type { TestProject } from 'vitest/node'
+import './providedContext.ts'
 
 // Which real services the tests can reach. With CI=true every service is mandatory: the cases that
 // need a missing one fail. Otherwise they are skipped, and this says so once, visibly.
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string | null
-    servicesRequired: boolean
-  }
-}
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 

@@ -1,0 +1,11 @@
+// What the global setup hands to the test files (through `inject`).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The Redis to test against, or null when it is down and not required. */
+    redisUrl: string | null
+    /** CI=true: a missing service fails its tests instead of skipping them. */
+    servicesRequired: boolean
+  }
+}
+
+export {}
