@@ -108,12 +108,12 @@ export function createSqlitePollingEventBus(
       publish(service, timestamp) {
         guarded('notify', () => insert.run(service, timestamp, Date.now()))
       },
-      // Poll only while someone listens, starting from the newest event at that moment.
+      // Poll only while someone listens, starting from the newest event at that moment. Like a
+      // Redis subscription, a listening poller keeps the process alive until unsubscribe or close.
       listen() {
         if (listeners++ > 0) return
         seen = (lastId.get() as { id: number }).id
         pollTimer = setInterval(poll, pollInterval)
-        pollTimer.unref()
       },
       unlisten() {
         if (--listeners > 0) return

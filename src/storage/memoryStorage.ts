@@ -21,9 +21,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Seconda
   const entries = new Map<string, Entry>()
   let lastSweep = Date.now()
 
-  const live = (key: string, now: number): Entry | undefined => {
+  const live = (key: string): Entry | undefined => {
     const entry = entries.get(key)
-    if (entry?.expiresAt != null && entry.expiresAt <= now) {
+    if (entry !== undefined && entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
       entries.delete(key)
       return undefined
     }
@@ -40,7 +40,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Seconda
 
   return {
     async get(key) {
-      return live(key, Date.now())?.value ?? null
+      return live(key)?.value ?? null
     },
     async set(key, value, ttl) {
       const now = Date.now()
@@ -52,15 +52,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Seconda
       entries.delete(key)
     },
     async getAndDelete(key) {
-      const entry = live(key, Date.now())
+      const entry = live(key)
       entries.delete(key)
       return entry?.value ?? null
     },
     async increment(key, ttl) {
       const ms = incrementTtlMs(ttl)
-      const now = Date.now()
-      const entry = live(key, now)
+      const entry = live(key)
       if (!entry) {
+        const now = Date.now()
         entries.set(key, { value: '1', expiresAt: now + ms })
         sweepIfDue(now)
         return 1
