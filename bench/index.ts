@@ -1,7 +1,6 @@
 // `npm run bench`: what the library costs next to the raw clients, measured in one run on this
 // machine. Prints tables; writes only temporary files, removed at the end.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -18,6 +17,7 @@ import {
   createRedisStorage,
   createSqliteStorage,
 } from '../src/storage/index.ts'
+import { reachable } from '../test/setup/reachable.ts'
 import { type Comparison, compare, percentile } from './measure.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -28,16 +28,6 @@ const VALUE = JSON.stringify({
 })
 const KEYS = 1_000
 const key = (i: number) => `bench:${i % KEYS}`
-
-function redisUp(): Promise<boolean> {
-  const { hostname, port } = new URL(REDIS_URL)
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) })
-    socket.setTimeout(1_000, () => resolve(false))
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
-}
 
 interface Row {
   storage: string
@@ -240,7 +230,7 @@ async function benchEventBuses(redis: boolean) {
   return results
 }
 
-const redis = await redisUp()
+const redis = await reachable(REDIS_URL)
 console.log(
   `payload-better-auth benchmark — Node ${process.version}, Redis ${redis ? REDIS_URL : 'not reachable: Redis rows skipped'}`,
 )

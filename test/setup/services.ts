@@ -1,25 +1,11 @@
-import { connect } from 'node:net'
 import type { TestProject } from 'vitest/node'
 import './providedContext.ts'
+import { reachable } from './reachable.ts'
 
 // Which real services the tests can reach. With CI=true every service is mandatory: the cases that
 // need a missing one fail. Otherwise they are skipped, and this says so once, visibly.
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url)
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1_000, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}
 
 export default async function setup(project: TestProject) {
   const required = process.env.CI === 'true'

@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from './helpers/tempDir.ts'
+
+// The published tarball, installed into an empty project: every subpath imports, and its types
+// reach the consumer (a wrong assignment is refused, so they are not `any`).
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const tsc = join(root, 'node_modules/typescript/bin/tsc')
+
+const consumer = `
+import { DatabaseSync } from 'node:sqlite'
+import { StorageUnavailableError } from 'payload-better-auth'
+import { createMemoryEventBus, type EventBus } from 'payload-better-auth/eventBus'
+import { createSqliteStorage, type SecondaryStorage } from 'payload-better-auth/storage'
+
+const storage: SecondaryStorage = createSqliteStorage({ db: new DatabaseSync(':memory:') })
+const bus: EventBus = createMemoryEventBus()
+// @ts-expect-error: a SecondaryStorage needs string-returning methods
+const wrong: SecondaryStorage = { get: 1 }
+export { storage, bus, wrong, StorageUnavailableError }
+`
+
+describe('npm pack', () => {
+  it('installs into an empty project whose imports resolve, with types', () => {
+    const project = tempDir('pack')
+    execFileSync('npm', ['pack', '--pack-destination', project], { cwd: root, stdio: 'pipe' })
+    const tarball = readdirSync(project).find((file) => file.endsWith('.tgz')) as string
+    mkdirSync(join(project, 'node_modules'))
+    execFileSync('tar', ['-xzf', tarball, '-C', 'node_modules'], { cwd: project })
+    renameSync(
+      join(project, 'node_modules/package'),
+      join(project, 'node_modules/payload-better-auth'),
+    )
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }')
+    writeFileSync(join(project, 'consumer.ts'), consumer)
+
+    const imported = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const names = []
+         for (const path of ['payload-better-auth', 'payload-better-auth/storage', 'payload-better-auth/eventBus'])
+           names.push(...Object.keys(await import(path)))
+         console.log(JSON.stringify(names))`,
+      ],
+      { cwd: project, encoding: 'utf8' },
+    )
+    expect(JSON.parse(imported)).toEqual(
+      expect.arrayContaining([
+        'StorageUnavailableError',
+        'createMemoryStorage',
+        'createSqliteStorage',
+        'createRedisStorage',
+        'createMemoryEventBus',
+        'createSqlitePollingEventBus',
+        'createRedisEventBus',
+      ]),
+    )
+
+    for (const [module, resolution] of [
+      ['nodenext', 'nodenext'],
+      ['esnext', 'bundler'],
+    ]) {
+      const args = [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', module]
+      args.push('--moduleResolution', resolution, '--typeRoots', join(root, 'node_modules/@types'))
+      args.push('--types', 'node', 'consumer.ts')
+      const result = (() => {
+        try {
+          return execFileSync(process.execPath, args, { cwd: project, encoding: 'utf8' })
+        } catch (error) {
+          return String((error as { stdout?: string }).stdout ?? error)
+        }
+      })()
+      expect(result, `${resolution} resolution`).toBe('')
+    }
+  }, 120_000)
+})
