@@ -62,9 +62,9 @@ describe('npm pack', () => {
       ]),
     )
 
-    for (const [module, resolution] of [
-      ['nodenext', 'nodenext'],
-      ['esnext', 'bundler'],
+    for (const { module, resolution } of [
+      { module: 'nodenext', resolution: 'nodenext' },
+      { module: 'esnext', resolution: 'bundler' },
     ]) {
       const args = [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', module]
       args.push('--moduleResolution', resolution, '--typeRoots', join(root, 'node_modules/@types'))
