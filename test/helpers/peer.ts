@@ -48,7 +48,19 @@ export async function startPeer(config: PeerConfig): Promise<Peer> {
       }
     })
   })
-  await up
+  // A peer that cannot start (a dead service, say) must fail the test, not leave it waiting.
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`peer did not start within 15 s (config ${JSON.stringify(config)})`))
+    }, 15_000)
+  })
+  try {
+    await Promise.race([up, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 
   return {
     request<T>(op: string, args: Record<string, unknown> = {}) {

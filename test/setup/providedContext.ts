@@ -1,7 +1,7 @@
 // What the global setup hands to the test files (through `inject`).
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The Redis to test against, or null when it is down and not required. */
+    /** The Redis to test against, or null when it does not answer. */
     redisUrl: string | null
     /** CI=true: a missing service fails its tests instead of skipping them. */
     servicesRequired: boolean

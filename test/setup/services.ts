@@ -13,10 +13,10 @@ export default async function setup(project: TestProject) {
   if (!redis) {
     console.log(
       required
-        ? `\n✗ Redis does not answer at ${REDIS_URL} and CI=true: the Redis cases will fail.\n`
+        ? `\n✗ Redis does not answer at ${REDIS_URL} and CI=true: the Redis cases fail.\n`
         : `\n⚠ Redis does not answer at ${REDIS_URL}: the Redis cases are SKIPPED (CI=true makes them mandatory).\n`,
     )
   }
-  project.provide('redisUrl', redis || required ? REDIS_URL : null)
+  project.provide('redisUrl', redis ? REDIS_URL : null)
   project.provide('servicesRequired', required)
 }
