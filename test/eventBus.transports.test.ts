@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { Redis as IORedis } from 'ioredis'
 import {
+  type ClosableEventBus,
   createRedisEventBus,
   createSqlitePollingEventBus,
   StorageUnavailableError,
@@ -17,6 +18,21 @@ const dir = tempDir('bus-transports')
 let files = 0
 const freshPath = () => join(dir, `bus-${files++}.db`)
 
+/** This process and the peer each notify what the other subscribed to, and both hear it. */
+async function expectExchange(bus: ClosableEventBus, peer: Peer) {
+  const here: number[] = []
+  bus.subscribeToTimestamp('payload', (ts) => here.push(ts))
+  await bus.ready()
+  await peer.request('subscribe', { service: 'better-auth' })
+
+  bus.notifyTimestampChange('better-auth', 1001)
+  await peer.request('notify', { service: 'payload', timestamp: 2002 })
+  await eventually(() => {
+    expect(peer.received('better-auth')).toEqual([1001])
+    expect(here).toEqual([2002])
+  })
+}
+
 const peers: Peer[] = []
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((peer) => peer.stop()))
@@ -30,16 +46,7 @@ describe('createSqlitePollingEventBus', () => {
     const bus = createSqlitePollingEventBus({ db, pollInterval: 20 })
     const peer = await startPeer({ eventBus: { kind: 'sqlite', path, pollInterval: 20 } })
     peers.push(peer)
-    const here: number[] = []
-    bus.subscribeToTimestamp('payload', (ts) => here.push(ts))
-    await peer.request('subscribe', { service: 'better-auth' })
-
-    bus.notifyTimestampChange('better-auth', 1001)
-    await peer.request('notify', { service: 'payload', timestamp: 2002 })
-    await eventually(() => {
-      expect(peer.received('better-auth')).toEqual([1001])
-      expect(here).toEqual([2002])
-    })
+    await expectExchange(bus, peer)
     await bus.close()
     db.close()
   })
@@ -109,17 +116,7 @@ describeWithRedis('createRedisEventBus', (url) => {
       eventBus: { kind: 'redis', client: 'node-redis', url: url(), prefix: channelPrefix },
     })
     peers.push(peer)
-    const here: number[] = []
-    bus.subscribeToTimestamp('payload', (ts) => here.push(ts))
-    await bus.ready()
-    await peer.request('subscribe', { service: 'better-auth' })
-
-    bus.notifyTimestampChange('better-auth', 1001)
-    await peer.request('notify', { service: 'payload', timestamp: 2002 })
-    await eventually(() => {
-      expect(peer.received('better-auth')).toEqual([1001])
-      expect(here).toEqual([2002])
-    })
+    await expectExchange(bus, peer)
     await bus.close()
     publisher.disconnect()
     subscriber.disconnect()

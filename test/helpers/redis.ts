@@ -12,6 +12,33 @@ export interface RedisClientKind {
   close(client: RedisClient): Promise<void>
 }
 
+/** What the helpers do with a node-redis client, alike in v4 and v5. */
+interface NodeRedisHandle {
+  on(event: 'error', listener: (error: Error) => void): unknown
+  connect(): Promise<unknown>
+  disconnect(): Promise<unknown>
+  readonly isOpen: boolean
+}
+
+function nodeRedisKind(
+  name: RedisClientKind['name'],
+  create: (options: { url: string }) => NodeRedisHandle,
+): RedisClientKind {
+  return {
+    name,
+    async connect(url) {
+      const client = create({ url })
+      client.on('error', () => {})
+      await client.connect()
+      return client as unknown as RedisClient & RedisSubscriber
+    },
+    async close(client) {
+      const nodeRedis = client as unknown as NodeRedisHandle
+      if (nodeRedis.isOpen) await nodeRedis.disconnect()
+    },
+  }
+}
+
 export const redisClientKinds: RedisClientKind[] = [
   {
     name: 'ioredis',
@@ -24,32 +51,8 @@ export const redisClientKinds: RedisClientKind[] = [
       ;(client as IORedis).disconnect()
     },
   },
-  {
-    name: 'node-redis v5',
-    async connect(url) {
-      const client = createClient({ url })
-      client.on('error', () => {})
-      await client.connect()
-      return client as unknown as RedisClient & RedisSubscriber
-    },
-    async close(client) {
-      const nodeRedis = client as unknown as ReturnType<typeof createClient>
-      if (nodeRedis.isOpen) nodeRedis.destroy()
-    },
-  },
-  {
-    name: 'node-redis v4',
-    async connect(url) {
-      const client = createClientV4({ url })
-      client.on('error', () => {})
-      await client.connect()
-      return client as unknown as RedisClient & RedisSubscriber
-    },
-    async close(client) {
-      const nodeRedis = client as unknown as ReturnType<typeof createClientV4>
-      if (nodeRedis.isOpen) await nodeRedis.disconnect()
-    },
-  },
+  nodeRedisKind('node-redis v5', createClient),
+  nodeRedisKind('node-redis v4', createClientV4),
 ]
 
 /**
