@@ -1,5 +1,16 @@
-// The Better Auth and Payload plugins are exported from here as they land; the storage and event
-// bus building blocks live in `payload-better-auth/storage` and `payload-better-auth/eventBus`.
-export type { EventBus, TimestampHandler } from './eventBus/types.ts'
+export type { ClosableEventBus, EventBus, TimestampHandler } from './eventBus/types.ts'
+export type {
+  BetterAuthClientOptions,
+  BetterAuthPayloadPluginOptions,
+} from './payload/options.ts'
+export { betterAuthPayloadPlugin } from './payload/plugin.ts'
+export { STRATEGY_NAME } from './payload/sessionStrategy.ts'
 export { StorageUnavailableError } from './shared/errors.ts'
+export {
+  checkSyncSignature,
+  SYNC_CONTEXT_KEY,
+  type SyncOperation,
+  type SyncSignature,
+  signSyncOperation,
+} from './shared/syncSignature.ts'
 export type { SecondaryStorage } from './storage/types.ts'

@@ -4,3 +4,14 @@
 
 /** Pub/Sub channel (Redis) or event row tag (SQLite) for a service's start-up timestamp. */
 export const timestampChannel = (service: string): string => `timestamp:${service}`
+
+/** When a service last started (epoch ms as a string): `timestamp:payload`, `timestamp:better-auth`. */
+export const timestampKey = (service: 'payload' | 'better-auth'): string => `timestamp:${service}`
+
+/** Marks a sync signature's nonce as used; lives a little longer than the clock window. */
+export const nonceKey = (nonce: string): string => `nonce:${nonce}`
+export const NONCE_TTL_SECONDS = 15 * 60
+
+/** Better Auth's: sessions of the user created before this epoch-ms value are revoked. */
+export const revokedSessionsBeforeKey = (userId: string): string =>
+  `revoked-sessions-before-${userId}`

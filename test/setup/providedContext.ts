@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The Redis to test against, or null when it does not answer. */
     redisUrl: string | null
+    /** A PostgreSQL server to create test databases on, or null when it does not answer. */
+    postgresUrl: string | null
     /** CI=true: a missing service fails its tests instead of skipping them. */
     servicesRequired: boolean
   }

@@ -6,17 +6,24 @@ import { reachable } from './reachable.ts'
 // need a missing one fail. Otherwise they are skipped, and this says so once, visibly.
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+// The server only: each test makes (and drops) a database of its own on it.
+const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 export default async function setup(project: TestProject) {
   const required = process.env.CI === 'true'
-  const redis = await reachable(REDIS_URL)
-  if (!redis) {
-    console.log(
-      required
-        ? `\n✗ Redis does not answer at ${REDIS_URL} and CI=true: the Redis cases fail.\n`
-        : `\n⚠ Redis does not answer at ${REDIS_URL}: the Redis cases are SKIPPED (CI=true makes them mandatory).\n`,
-    )
+  const services = { Redis: REDIS_URL, PostgreSQL: POSTGRES_URL }
+  const up: Record<string, boolean> = {}
+  for (const [name, url] of Object.entries(services)) {
+    up[name] = await reachable(url, name === 'Redis' ? 6379 : 5432)
+    if (!up[name]) {
+      console.log(
+        required
+          ? `\n✗ ${name} does not answer at ${url} and CI=true: the ${name} cases fail.\n`
+          : `\n⚠ ${name} does not answer at ${url}: the ${name} cases are SKIPPED (CI=true makes them mandatory).\n`,
+      )
+    }
   }
-  project.provide('redisUrl', redis ? REDIS_URL : null)
+  project.provide('redisUrl', up.Redis ? REDIS_URL : null)
+  project.provide('postgresUrl', up.PostgreSQL ? POSTGRES_URL : null)
   project.provide('servicesRequired', required)
 }

@@ -1,0 +1,81 @@
+import type { AuthStrategy, AuthStrategyResult } from 'payload'
+import { revokedSessionsBeforeKey } from '../shared/keys.ts'
+import { readSessionToken } from '../shared/sessionToken.ts'
+import type { SecondaryStorage } from '../storage/types.ts'
+import { isSessionValid, parseStoredSession } from './storedSession.ts'
+
+export const STRATEGY_NAME = 'better-auth'
+
+export interface SessionStrategyOptions {
+  storage: SecondaryStorage
+  usersSlug: string
+  betterAuthSecret: string
+  cookieNames: readonly string[]
+  /** At most one log line per this many ms while the storage is unreachable. */
+  outageLogIntervalMs?: number
+}
+
+const nobody: AuthStrategyResult = { user: null }
+
+/**
+ * Authenticates a Payload request from Better Auth's session: verify the token's signature, read the
+ * session from the storage, check expiry, revocation and ban, then find the user by `baUserId`. The
+ * revocation read and the user lookup run side by side. No HTTP call, no Better Auth instance.
+ */
+export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrategy {
+  const { storage, usersSlug, betterAuthSecret, cookieNames } = options
+  const outageLogIntervalMs = options.outageLogIntervalMs ?? 30_000
+  let lastOutageLog = 0
+
+  // Fail closed: an unreachable storage authenticates nobody, and says so once per interval.
+  const onStorageError = (error: unknown): AuthStrategyResult => {
+    const now = Date.now()
+    if (now - lastOutageLog >= outageLogIntervalMs) {
+      lastOutageLog = now
+      console.error(
+        `[payload] session storage unreachable, requests are unauthenticated: ${String(error)}`,
+      )
+    }
+    return nobody
+  }
+
+  return {
+    name: STRATEGY_NAME,
+    async authenticate({ headers, payload, req }) {
+      const token = readSessionToken(headers, cookieNames, betterAuthSecret)
+      if (!token) return nobody
+
+      let raw: string | null
+      try {
+        raw = await storage.get(token)
+      } catch (error) {
+        return onStorageError(error)
+      }
+      const stored = parseStoredSession(raw)
+      if (!stored) return nobody
+      const userId = stored.session.userId
+
+      const [revokedBefore, found] = await Promise.all([
+        storage.get(revokedSessionsBeforeKey(userId)).then(
+          (value) => Number(value) || 0,
+          (error: unknown) => error,
+        ),
+        payload.find({
+          collection: usersSlug,
+          where: { baUserId: { equals: userId } },
+          depth: 0,
+          limit: 1,
+          pagination: false,
+          overrideAccess: true,
+          req,
+        }),
+      ])
+      if (typeof revokedBefore !== 'number') return onStorageError(revokedBefore)
+      if (!isSessionValid(stored, revokedBefore, Date.now())) return nobody
+
+      const user = found.docs[0]
+      if (!user) return nobody
+      return { user: { ...user, collection: usersSlug, _strategy: STRATEGY_NAME } }
+    },
+  }
+}

@@ -1,0 +1,38 @@
+// What Better Auth 1.7 keeps under a session token in its secondary storage, and when it counts.
+
+export interface StoredSession {
+  session: { id: string; userId: string; token: string; expiresAt: string; createdAt: string }
+  user: { id: string; email?: string; banned?: boolean | null; banExpires?: string | null }
+}
+
+/** The stored JSON if it has the shape Better Auth writes, else null. */
+export function parseStoredSession(raw: string | null): StoredSession | null {
+  if (!raw) return null
+  try {
+    const value = JSON.parse(raw) as Partial<StoredSession> | null
+    const session = value?.session
+    if (
+      typeof session?.userId !== 'string' ||
+      typeof session.expiresAt !== 'string' ||
+      typeof session.createdAt !== 'string'
+    ) {
+      return null
+    }
+    return value as StoredSession
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether the session still authenticates: not expired, not created before the user's
+ * `revoked-sessions-before` mark, and the user not banned (a ban may have run out).
+ */
+export function isSessionValid(stored: StoredSession, revokedBefore: number, now: number): boolean {
+  // Written as "not (good)" so that an unparsable date (NaN) fails the check too.
+  if (!(Date.parse(stored.session.expiresAt) > now)) return false
+  if (!(Date.parse(stored.session.createdAt) >= revokedBefore)) return false
+  const { banned, banExpires } = stored.user ?? {}
+  if (banned === true && (!banExpires || Date.parse(banExpires) > now)) return false
+  return true
+}

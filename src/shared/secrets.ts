@@ -1,0 +1,59 @@
+// Secrets come from options or the environment; in production a missing, short or example secret
+// stops the start, because every check built on it would be worthless.
+
+/** Better Auth's own development fallback; never acceptable in production. */
+export const BETTER_AUTH_DEV_SECRET = 'better-auth-secret-12345678901234567890'
+
+/** Ours for BA_TO_PAYLOAD_SECRET, so that both sides agree in development without set-up. */
+export const SYNC_DEV_SECRET = 'payload-better-auth-development-sync-secret'
+
+const EXAMPLE_SECRETS = new Set([
+  BETTER_AUTH_DEV_SECRET,
+  SYNC_DEV_SECRET,
+  'your-secret-min-32-chars',
+  'your-payload-secret',
+  'your-sync-secret',
+  'your-api-token',
+  'reconcile-api-token',
+  'changeme',
+  'secret',
+])
+
+export const MIN_SECRET_LENGTH = 32
+
+const isProduction = () => process.env.NODE_ENV === 'production'
+
+/**
+ * Returns the secret to use. In production it must be set, at least 32 characters, and not an
+ * example value; elsewhere a missing secret falls back to `devFallback` (with a warning) or fails.
+ */
+export function requireSecret(
+  envName: string,
+  value: string | undefined,
+  { owner, devFallback }: { owner: string; devFallback?: string },
+): string {
+  const secret = value ?? process.env[envName]
+  if (isProduction()) {
+    const problem = !secret
+      ? 'is not set'
+      : secret.length < MIN_SECRET_LENGTH
+        ? `is shorter than ${MIN_SECRET_LENGTH} characters`
+        : EXAMPLE_SECRETS.has(secret)
+          ? 'is an example value'
+          : null
+    if (problem) {
+      throw new Error(
+        `${owner}: ${envName} ${problem}. In production it must be a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`).`,
+      )
+    }
+    return secret as string
+  }
+  if (secret) return secret
+  if (devFallback !== undefined) {
+    console.warn(
+      `${owner}: ${envName} is not set; using a development default (refused in production).`,
+    )
+    return devFallback
+  }
+  throw new Error(`${owner}: ${envName} is not set. Set it to the same value on both sides.`)
+}

@@ -1,0 +1,36 @@
+import { DatabaseSync } from 'node:sqlite'
+import { betterAuth } from 'better-auth'
+import { getMigrations } from 'better-auth/db/migration'
+import { admin } from 'better-auth/plugins'
+import type { SecondaryStorage } from '../../src/storage/types.ts'
+
+export const TEST_BETTER_AUTH_SECRET = 'test-better-auth-secret-0123456789abcdef'
+export const TEST_SYNC_SECRET = 'test-sync-secret-0123456789abcdef-0123'
+
+/** A real Better Auth 1.7 on an in-memory database, writing its sessions to `storage`. */
+export async function createTestAuth(storage: SecondaryStorage) {
+  const auth = betterAuth({
+    baseURL: 'http://localhost:3000',
+    secret: TEST_BETTER_AUTH_SECRET,
+    database: new DatabaseSync(':memory:'),
+    secondaryStorage: storage,
+    emailAndPassword: { enabled: true },
+    plugins: [admin()],
+    logger: { disabled: true },
+  })
+  await (await getMigrations(auth.options)).runMigrations()
+  return auth
+}
+
+export type TestAuth = Awaited<ReturnType<typeof createTestAuth>>
+
+/** Signs a new user up; returns the session cookie as a browser would send it back. */
+export async function signUp(auth: TestAuth, email: string) {
+  const { headers, response } = await auth.api.signUpEmail({
+    body: { email, password: 'correct-horse-battery', name: email.split('@')[0] as string },
+    returnHeaders: true,
+  })
+  const setCookie = headers.get('set-cookie') ?? ''
+  const cookie = setCookie.split(';')[0] as string
+  return { cookie, token: response.token as string, userId: response.user.id, email }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto'
+import {
+  buildConfig,
+  type CollectionConfig,
+  getPayload,
+  handleEndpoints,
+  type Payload,
+} from 'payload'
+import { betterAuthPayloadPlugin } from '../../src/index.ts'
+import type { BetterAuthPayloadPluginOptions } from '../../src/payload/options.ts'
+import {
+  SYNC_CONTEXT_KEY,
+  type SyncOperation,
+  signSyncOperation,
+} from '../../src/shared/syncSignature.ts'
+import { TEST_BETTER_AUTH_SECRET, TEST_SYNC_SECRET } from './betterAuth.ts'
+import { type DatabaseKind, freshDatabase } from './databases.ts'
+
+export interface TestPayload {
+  payload: Payload
+  /** Payload's REST API, called as Next.js would. */
+  rest(path: string, init?: RequestInit): Promise<Response>
+  close(): Promise<void>
+}
+
+/** A real Payload on a fresh database, with the plugin; nothing cached between instances. */
+export async function startPayload(
+  kind: DatabaseKind,
+  {
+    collections = [],
+    plugin,
+  }: {
+    collections?: CollectionConfig[]
+    plugin: Omit<BetterAuthPayloadPluginOptions, 'betterAuthClientOptions'> &
+      Partial<Pick<BetterAuthPayloadPluginOptions, 'betterAuthClientOptions'>>
+  },
+): Promise<TestPayload> {
+  const database = await freshDatabase(kind)
+  const key = randomUUID()
+  const config = buildConfig({
+    secret: 'payload-test-secret-0123456789abcdef',
+    db: database.adapter,
+    typescript: { autoGenerate: false },
+    telemetry: false,
+    collections,
+    plugins: [
+      betterAuthPayloadPlugin({
+        betterAuthSecret: TEST_BETTER_AUTH_SECRET,
+        syncSecret: TEST_SYNC_SECRET,
+        ...plugin,
+        betterAuthClientOptions: plugin.betterAuthClientOptions ?? {
+          externalBaseURL: 'http://localhost:3000',
+          // Nothing listens here: the warmup must not hold anything up.
+          internalBaseURL: 'http://127.0.0.1:9',
+        },
+      }),
+    ],
+  })
+  const payload = await getPayload({ config, key })
+  return {
+    payload,
+    rest: (path, init) =>
+      handleEndpoints({
+        config,
+        payloadInstanceCacheKey: key,
+        request: new Request(`http://localhost:3000/api${path}`, init),
+      }),
+    async close() {
+      await payload.destroy()
+      await database.drop()
+    },
+  }
+}
+
+/** The Local API `context` that makes a write a signed sync write. */
+export function signedContext(operation: SyncOperation, secret = TEST_SYNC_SECRET) {
+  return { [SYNC_CONTEXT_KEY]: signSyncOperation(secret, operation) }
+}
+
+/** Creates a document the way Better Auth's sync does: signed over exactly this data. */
+export function syncCreate(payload: Payload, collection: string, data: Record<string, unknown>) {
+  return payload.create({
+    collection,
+    data,
+    context: signedContext({ op: 'create', collection, id: null, data }),
+  })
+}
+
+export function syncUpdate(
+  payload: Payload,
+  collection: string,
+  id: string | number,
+  data: Record<string, unknown>,
+) {
+  return payload.update({
+    collection,
+    id,
+    data,
+    context: signedContext({ op: 'update', collection, id, data }),
+  })
+}
