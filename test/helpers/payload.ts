@@ -66,7 +66,16 @@ export async function startPayload(
         request: new Request(`http://localhost:3000/api${path}`, init),
       }),
     async close() {
+      // Payload's destroy() leaves the connection pool open; the forced drop below ends its
+      // connections, which the pool must not report as an uncaught error.
+      const db = payload.db as {
+        pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
+        client?: { close(): void }
+      }
       await payload.destroy()
+      db.pool?.on('error', () => {})
+      void db.pool?.end().catch(() => {})
+      db.client?.close()
       await database.drop()
     },
   }
