@@ -84,11 +84,11 @@ describeEachDatabase('betterAuth strategy', (kind) => {
     const { cookie, email } = await mirroredUser('rest')
     const response = await app.rest('/users/me', { headers: { cookie } })
     expect(response.status).toBe(200)
-    const body = await response.json()
+    const body = (await response.json()) as { user: { email: string }; strategy: string }
     expect(body.user.email).toBe(email)
     expect(body.strategy).toBe('better-auth')
 
-    const anonymous = await (await app.rest('/users/me')).json()
+    const anonymous = (await (await app.rest('/users/me')).json()) as { user: unknown }
     expect(anonymous.user).toBeNull()
   })
 
@@ -208,7 +208,7 @@ describe('betterAuth strategy with the storage unreachable', () => {
       for (let i = 0; i < 5; i++) expect((await app.payload.auth({ headers })).user).toBeNull()
       const me = await app.rest('/users/me', { headers: { cookie } })
       expect(me.status).toBe(200)
-      expect((await me.json()).user).toBeNull()
+      expect(((await me.json()) as { user: unknown }).user).toBeNull()
       const outageLines = logged.mock.calls.filter((call) =>
         String(call[0]).includes('unreachable'),
       )

@@ -68,7 +68,7 @@ export async function startPayload(
     async close() {
       // Payload's destroy() leaves the connection pool open; the forced drop below ends its
       // connections, which the pool must not report as an uncaught error.
-      const db = payload.db as {
+      const db = payload.db as unknown as {
         pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
         client?: { close(): void }
       }
