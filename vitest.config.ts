@@ -15,6 +15,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/services.ts'],
     reporters: ['default', './test/setup/summaryLineReporter.ts'],
+    // Every test database is new: Payload must push the schema even when an earlier instance in
+    // this process had the same one (it caches the last schema pushed and skips identical pushes).
+    env: { PAYLOAD_FORCE_DRIZZLE_PUSH: 'true' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -36,10 +36,10 @@ export function requireSecret(
   if (isProduction()) {
     const problem = !secret
       ? 'is not set'
-      : secret.length < MIN_SECRET_LENGTH
-        ? `is shorter than ${MIN_SECRET_LENGTH} characters`
-        : EXAMPLE_SECRETS.has(secret)
-          ? 'is an example value'
+      : EXAMPLE_SECRETS.has(secret)
+        ? 'is an example value'
+        : secret.length < MIN_SECRET_LENGTH
+          ? `is shorter than ${MIN_SECRET_LENGTH} characters`
           : null
     if (problem) {
       throw new Error(
