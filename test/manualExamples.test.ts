@@ -2,8 +2,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { getPayload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import {
+  createTestAuth,
+  signUp,
+  TEST_BETTER_AUTH_SECRET,
+  TEST_SYNC_SECRET,
+} from './helpers/betterAuth.ts'
 import { eventually } from './helpers/eventually.ts'
+import { syncCreate } from './helpers/payload.ts'
 import { describeWithRedis } from './helpers/redis.ts'
 
 // The manual's storage and event bus examples (test/manual/lib), run as written: relative
@@ -49,6 +57,45 @@ describe('manual: SQLite storage and polling event bus', () => {
     unsubscribe()
     customEventBus.notifyTimestampChange('payload', 2)
     expect(received).toEqual([1])
+  })
+})
+
+describe('manual: the Payload configuration example', () => {
+  it('authenticates a Better Auth session and keeps the example access rule', async () => {
+    vi.stubEnv('BETTER_AUTH_SECRET', TEST_BETTER_AUTH_SECRET)
+    vi.stubEnv('BA_TO_PAYLOAD_SECRET', TEST_SYNC_SECRET)
+    vi.stubEnv('PAYLOAD_SECRET', 'manual-example-payload-secret-0123456789')
+    vi.stubEnv('INTERNAL_SERVER_URL', 'http://127.0.0.1:9')
+    vi.resetModules() // fresh lib/ modules: an earlier case closed the event bus
+    const { default: config } = await import('./manual/payload.config.ts')
+    const { storage } = await import('./manual/lib/syncAdapter.ts')
+    const payload = await getPayload({ config, key: 'manual-example' })
+    try {
+      // Better Auth writes the session into the same storage the example passes to Payload.
+      const auth = await createTestAuth(storage)
+      const session = await signUp(auth, 'manual@example.com')
+      await syncCreate(payload, 'users', { email: session.email, baUserId: session.userId })
+
+      const headers = new Headers({ cookie: session.cookie })
+      const { user } = await payload.auth({ headers })
+      expect(user).toMatchObject({
+        email: session.email,
+        baUserId: session.userId,
+        _strategy: 'better-auth',
+      })
+      const asVisitor = payload.find({ collection: 'users', overrideAccess: false })
+      await expect(asVisitor).rejects.toThrow()
+      const asUser = await payload.find({
+        collection: 'users',
+        overrideAccess: false,
+        user: user as never,
+      })
+      expect(asUser.totalDocs).toBe(1)
+      expect(existsSync(join(scratch, 'payload.db'))).toBe(true)
+    } finally {
+      await payload.destroy()
+      vi.unstubAllEnvs()
+    }
   })
 })
 

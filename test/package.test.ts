@@ -1,6 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from './helpers/tempDir.ts'
@@ -13,7 +20,7 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc')
 
 const consumer = `
 import { DatabaseSync } from 'node:sqlite'
-import { StorageUnavailableError } from 'payload-better-auth'
+import { betterAuthPayloadPlugin, StorageUnavailableError } from 'payload-better-auth'
 import { createMemoryEventBus, type EventBus } from 'payload-better-auth/eventBus'
 import { createSqliteStorage, type SecondaryStorage } from 'payload-better-auth/storage'
 
@@ -21,7 +28,7 @@ const storage: SecondaryStorage = createSqliteStorage({ db: new DatabaseSync(':m
 const bus: EventBus = createMemoryEventBus()
 // @ts-expect-error: a SecondaryStorage needs string-returning methods
 const wrong: SecondaryStorage = { get: 1 }
-export { storage, bus, wrong, StorageUnavailableError }
+export { storage, bus, wrong, StorageUnavailableError, betterAuthPayloadPlugin }
 `
 
 describe('npm pack', () => {
@@ -35,6 +42,12 @@ describe('npm pack', () => {
       join(project, 'node_modules/package'),
       join(project, 'node_modules/payload-better-auth'),
     )
+    // What npm would install next to it: its dependencies and the peers an app brings.
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    for (const name of [...Object.keys(manifest.dependencies), 'payload']) {
+      mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true })
+      symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name))
+    }
     writeFileSync(join(project, 'package.json'), '{ "type": "module" }')
     writeFileSync(join(project, 'consumer.ts'), consumer)
 
@@ -53,6 +66,7 @@ describe('npm pack', () => {
     expect(JSON.parse(imported)).toEqual(
       expect.arrayContaining([
         'StorageUnavailableError',
+        'betterAuthPayloadPlugin',
         'createMemoryStorage',
         'createSqliteStorage',
         'createRedisStorage',
@@ -66,7 +80,17 @@ describe('npm pack', () => {
       { module: 'nodenext', resolution: 'nodenext' },
       { module: 'esnext', resolution: 'bundler' },
     ]) {
-      const args = [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', module]
+      // skipLibCheck as in every Next.js app: Payload's own .d.ts files need React's types.
+      const args = [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--target',
+        'es2022',
+        '--module',
+        module,
+      ]
       args.push('--moduleResolution', resolution, '--typeRoots', join(root, 'node_modules/@types'))
       args.push('--types', 'node', 'consumer.ts')
       const result = (() => {

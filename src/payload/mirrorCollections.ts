@@ -30,7 +30,13 @@ const nobody: Access = () => false
  * one for social (OAuth) accounts. Only the signed sync creates or updates rows; who else may read
  * or delete them is `baCollectionsAccess` (default: signed-in users in debug mode, else nobody).
  */
-export function mirrorCollections({ slugs, usersSlug, guard, debug, access }: MirrorOptions) {
+export function mirrorCollections({
+  slugs,
+  usersSlug,
+  guard,
+  debug,
+  access,
+}: MirrorOptions): CollectionConfig[] {
   const collection = (
     slug: string,
     labels: { singular: string; plural: string },

@@ -22,7 +22,13 @@ interface UsersOptions {
  * account relationships, writable only by the signed sync; every access rule of the app kept and
  * OR'd with the sync's; Payload's password login off, so creating a mirrored user costs no hash.
  */
-export function usersCollection({ existing, usersSlug, slugs, guard, strategy }: UsersOptions) {
+export function usersCollection({
+  existing,
+  usersSlug,
+  slugs,
+  guard,
+  strategy,
+}: UsersOptions): CollectionConfig {
   const sync = guard.syncAccess(usersSlug)
   const syncedField = { create: sync, update: sync }
   const protect = guard.protectField(usersSlug)
@@ -82,5 +88,5 @@ export function usersCollection({ existing, usersSlug, slugs, guard, strategy }:
       relationship(userAccountFields.magicLink, slugs.magicLink, false),
       relationship(userAccountFields.social, slugs.social, true),
     ],
-  } satisfies CollectionConfig
+  }
 }
