@@ -19,6 +19,7 @@ import {
 } from '../src/storage/index.ts'
 import { reachable } from '../test/setup/reachable.ts'
 import { type Comparison, compare, percentile } from './measure.ts'
+import { benchRequestAuth } from './requestAuth.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const scratch = mkdtempSync(join(tmpdir(), 'pba-bench-'))
@@ -243,4 +244,27 @@ console.log(
   'Event delivery latency, notify -> handler, same process (Redis: separate publisher and subscriber connections)',
 )
 console.table(await benchEventBuses(redis))
+
+console.log(
+  'Request authentication: payload.auth() with a Better Auth cookie (ratio = better-auth time / baseline time)',
+)
+const authRows = await benchRequestAuth(
+  'sqlite (node:sqlite)',
+  createSqliteStorage({ db: new DatabaseSync(join(scratch, 'sessions.db')) }),
+  scratch,
+)
+if (redis) {
+  const client = new Redis(REDIS_URL)
+  authRows.push(
+    ...(await benchRequestAuth(
+      'redis (ioredis)',
+      createRedisStorage({ redis: client, prefix: 'bench:auth:' }),
+      scratch,
+    )),
+  )
+  const keys = await client.keys('bench:auth:*')
+  if (keys.length > 0) await client.del(...keys)
+  client.disconnect()
+}
+console.table(authRows)
 rmSync(scratch, { recursive: true, force: true })

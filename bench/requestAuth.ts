@@ -1,0 +1,140 @@
+// Request authentication: Payload's `payload.auth()` with a Better Auth session cookie, next to
+// the floor (one storage read plus the indexed user lookup, done by hand) and to Payload's own JWT
+// strategy, on one Payload instance in one run.
+import { join } from 'node:path'
+import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import { buildConfig, getPayload } from 'payload'
+import { createMemoryEventBus } from '../src/eventBus/index.ts'
+import { betterAuthPayloadPlugin } from '../src/index.ts'
+import { SYNC_CONTEXT_KEY, signSyncOperation } from '../src/shared/syncSignature.ts'
+import type { SecondaryStorage } from '../src/storage/index.ts'
+import {
+  createTestAuth,
+  signUp,
+  TEST_BETTER_AUTH_SECRET,
+  TEST_SYNC_SECRET,
+} from '../test/helpers/betterAuth.ts'
+import { compare } from './measure.ts'
+
+export interface AuthRow {
+  storage: string
+  compared: string
+  'baseline µs/req': string
+  'better-auth µs/req': string
+  ratio: string
+}
+
+const USERS = 20
+
+export async function benchRequestAuth(label: string, storage: SecondaryStorage, dir: string) {
+  process.env.PAYLOAD_FORCE_DRIZZLE_PUSH = 'true'
+  const config = buildConfig({
+    secret: 'bench-payload-secret-0123456789abcdef',
+    db: sqliteAdapter({
+      client: { url: `file:${join(dir, `auth-${label.replace(/\W/g, '')}.db`)}` },
+    }),
+    typescript: { autoGenerate: false },
+    telemetry: false,
+    logger: { options: { level: 'warn' } },
+    collections: [
+      { slug: 'users', fields: [{ name: 'email', type: 'email', required: true }] },
+      // Payload's own password login, for the JWT comparison.
+      { slug: 'admins', auth: true, fields: [] },
+    ],
+    plugins: [
+      betterAuthPayloadPlugin({
+        betterAuthClientOptions: {
+          externalBaseURL: 'http://localhost:3000',
+          internalBaseURL: 'http://127.0.0.1:9',
+        },
+        storage,
+        eventBus: createMemoryEventBus(),
+        betterAuthSecret: TEST_BETTER_AUTH_SECRET,
+        syncSecret: TEST_SYNC_SECRET,
+      }),
+    ],
+  })
+  const payload = await getPayload({ config, key: `bench-${label}` })
+  const auth = await createTestAuth(storage)
+  const sessions: Array<Awaited<ReturnType<typeof signUp>> & { headers: Headers }> = []
+  for (let i = 0; i < USERS; i++) {
+    const session = await signUp(auth, `bench-${i}-${Date.now()}@example.com`)
+    const data = { email: session.email, baUserId: session.userId }
+    await payload.create({
+      collection: 'users',
+      data,
+      context: {
+        [SYNC_CONTEXT_KEY]: signSyncOperation(TEST_SYNC_SECRET, {
+          op: 'create',
+          collection: 'users',
+          id: null,
+          data,
+        }),
+      },
+    })
+    sessions.push({ ...session, headers: new Headers({ cookie: session.cookie }) })
+  }
+  await payload.create({
+    collection: 'admins',
+    data: { email: 'admin@example.com', password: 'bench-password' },
+  })
+  const { token: jwt } = await payload.login({
+    collection: 'admins',
+    data: { email: 'admin@example.com', password: 'bench-password' },
+  })
+  const jwtHeaders = new Headers({ authorization: `JWT ${jwt}` })
+
+  const session = (i: number) => sessions[i % USERS] as (typeof sessions)[number]
+  const betterAuth = async (i: number) => {
+    const { user } = await payload.auth({ headers: session(i).headers })
+    if (!user) throw new Error('bench: the Better Auth session did not authenticate')
+  }
+  const floor = async (i: number) => {
+    const raw = await storage.get(session(i).token)
+    const { userId } = JSON.parse(raw as string).session
+    await payload.find({
+      collection: 'users',
+      where: { baUserId: { equals: userId } },
+      depth: 0,
+      limit: 1,
+      pagination: false,
+      overrideAccess: true,
+    })
+  }
+  const strategy = payload.authStrategies.find((s) => s.name === 'better-auth')
+  if (!strategy) throw new Error('bench: no better-auth strategy')
+  const strategyOnly = async (i: number) => {
+    const { user } = await strategy.authenticate({ headers: session(i).headers, payload })
+    if (!user) throw new Error('bench: the strategy did not authenticate')
+  }
+  const anonymous = async () => {
+    await payload.auth({ headers: new Headers() })
+  }
+  const payloadJwt = async () => {
+    const { user } = await payload.auth({ headers: jwtHeaders })
+    if (!user) throw new Error('bench: the JWT did not authenticate')
+  }
+
+  const rows: AuthRow[] = []
+  const row = (compared: string, c: Awaited<ReturnType<typeof compare>>) =>
+    rows.push({
+      storage: label,
+      compared,
+      'baseline µs/req': (c.baselineNsPerOp / 1000).toFixed(1),
+      'better-auth µs/req': (c.subjectNsPerOp / 1000).toFixed(1),
+      ratio: `${c.ratio.toFixed(2)}x`,
+    })
+  const options = { n: 400, rounds: 7 }
+  row(
+    'strategy alone vs floor (storage get + user find)',
+    await compare(floor, strategyOnly, options),
+  )
+  row('payload.auth() vs floor', await compare(floor, betterAuth, options))
+  row('payload.auth() vs payload.auth() anonymous', await compare(anonymous, betterAuth, options))
+  row(
+    "payload.auth() vs payload.auth() with Payload's JWT",
+    await compare(payloadJwt, betterAuth, options),
+  )
+  await payload.destroy()
+  return rows
+}
