@@ -380,3 +380,64 @@ describe('production guard', () => {
     }
   })
 })
+
+describe('disabled', () => {
+  it('keeps the collections and fields, but authenticates nobody and announces nothing', async () => {
+    const storage = createMemoryStorage()
+    const app = await startPayload('sqlite', {
+      plugin: { storage, eventBus: createMemoryEventBus(), disabled: true },
+    })
+    try {
+      expect(Object.keys(app.payload.collections)).toEqual(
+        expect.arrayContaining([
+          'users',
+          '__better_auth_email_password',
+          '__better_auth_magic_link',
+          '__better_auth_social',
+        ]),
+      )
+      expect(app.payload.authStrategies.map((s) => s.name)).not.toContain('better-auth')
+      expect(await storage.get(timestampKey('payload'))).toBeNull()
+      const auth = await createTestAuth(storage)
+      const session = await signUp(auth, 'disabled@example.com')
+      expect(
+        (await app.payload.auth({ headers: new Headers({ cookie: session.cookie }) })).user,
+      ).toBeNull()
+      // Nothing verifies while disabled, so no signed write gets through either.
+      await expect(
+        syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId }),
+      ).rejects.toThrow(/refused/)
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('custom session cookie', () => {
+  it("authenticates Better Auth's cookie under its advanced.cookiePrefix", async () => {
+    const storage = createMemoryStorage()
+    const app = await startPayload('sqlite', {
+      plugin: {
+        storage,
+        eventBus: createMemoryEventBus(),
+        betterAuthClientOptions: {
+          externalBaseURL: 'http://x',
+          internalBaseURL: 'http://127.0.0.1:9',
+          cookiePrefix: 'myapp',
+        },
+      },
+    })
+    try {
+      const auth = await createTestAuth(storage)
+      const session = await signUp(auth, 'prefixed@example.com')
+      await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
+      const value = session.cookie.slice(session.cookie.indexOf('=') + 1)
+      const authenticate = (cookie: string) =>
+        app.payload.auth({ headers: new Headers({ cookie }) })
+      expect((await authenticate(`myapp.session_token=${value}`)).user?.email).toBe(session.email)
+      expect((await authenticate(`better-auth.session_token=${value}`)).user).toBeNull()
+    } finally {
+      await app.close()
+    }
+  })
+})
