@@ -12,11 +12,19 @@ interface MirrorOptions {
   access?: { read?: Access; delete?: Access }
 }
 
+/**
+ * The first rule that allows wins. Synchronous while the rules are: Payload evaluates every access
+ * rule of every collection on each authenticated request (its permissions), so this is hot.
+ */
 const orAccess =
   (...rules: Access[]): Access =>
-  async (args) => {
-    for (const rule of rules) {
-      const result = await rule(args)
+  (args) => {
+    for (let i = 0; i < rules.length; i++) {
+      const result = (rules[i] as Access)(args)
+      if (result instanceof Promise) {
+        const rest = rules.slice(i + 1)
+        return result.then((value) => value || (rest.length > 0 ? orAccess(...rest)(args) : false))
+      }
       if (result) return result
     }
     return false
