@@ -1,5 +1,6 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 import { type MirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
+import { orAccess } from './orAccess.ts'
 import type { SyncGuard } from './syncGuard.ts'
 
 export const DEBUG_GROUP = 'Better Auth (DEBUG)'
@@ -11,24 +12,6 @@ interface MirrorOptions {
   debug: boolean
   access?: { read?: Access; delete?: Access }
 }
-
-/**
- * The first rule that allows wins. Synchronous while the rules are: Payload evaluates every access
- * rule of every collection on each authenticated request (its permissions), so this is hot.
- */
-const orAccess =
-  (...rules: Access[]): Access =>
-  (args) => {
-    for (let i = 0; i < rules.length; i++) {
-      const result = (rules[i] as Access)(args)
-      if (result instanceof Promise) {
-        const rest = rules.slice(i + 1)
-        return result.then((value) => value || (rest.length > 0 ? orAccess(...rest)(args) : false))
-      }
-      if (result) return result
-    }
-    return false
-  }
 
 const signedIn: Access = ({ req }) => Boolean(req.user)
 const nobody: Access = () => false
@@ -101,5 +84,3 @@ export function mirrorCollections({
     ),
   ]
 }
-
-export { orAccess }

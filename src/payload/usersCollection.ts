@@ -1,6 +1,6 @@
 import type { Access, CollectionConfig, Field } from 'payload'
 import { type MirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
-import { orAccess } from './mirrorCollections.ts'
+import { orAccess } from './orAccess.ts'
 import type { SyncGuard } from './syncGuard.ts'
 
 // Payload's default for an access rule the app did not write: any signed-in user.
