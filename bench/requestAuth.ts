@@ -1,9 +1,11 @@
-// Request authentication: Payload's `payload.auth()` with a Better Auth session cookie, next to
-// the floor (one storage read plus the indexed user lookup, done by hand) and to Payload's own JWT
-// strategy, on one Payload instance in one run.
+// Request authentication with a Better Auth session cookie, next to the floor (one storage read
+// plus the indexed user lookup, done by hand) and to Payload's own JWT strategy, on one Payload
+// instance in one run. Three views of the same work: the strategy alone; what Payload runs for each
+// REST/admin request (`executeAuthStrategies`); and the Local API's `payload.auth()`, which adds a
+// permissions pass over every collection (`getAccessResults`) that the floor does not include.
 import { join } from 'node:path'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
-import { buildConfig, getPayload } from 'payload'
+import { buildConfig, executeAuthStrategies, getPayload } from 'payload'
 import { createMemoryEventBus } from '../src/eventBus/index.ts'
 import { betterAuthPayloadPlugin } from '../src/index.ts'
 import { SYNC_CONTEXT_KEY, signSyncOperation } from '../src/shared/syncSignature.ts'
@@ -107,6 +109,11 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
     const { user } = await strategy.authenticate({ headers: session(i).headers, payload })
     if (!user) throw new Error('bench: the strategy did not authenticate')
   }
+  // What Payload runs for every REST/admin request (createPayloadRequest): the strategies only.
+  const perRequest = async (i: number) => {
+    const { user } = await executeAuthStrategies({ headers: session(i).headers, payload })
+    if (!user) throw new Error('bench: executeAuthStrategies did not authenticate')
+  }
   const anonymous = async () => {
     await payload.auth({ headers: new Headers() })
   }
@@ -129,7 +136,8 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
     'strategy alone vs floor (storage get + user find)',
     await compare(floor, strategyOnly, options),
   )
-  row('payload.auth() vs floor', await compare(floor, betterAuth, options))
+  row('per request (executeAuthStrategies) vs floor', await compare(floor, perRequest, options))
+  row('payload.auth() (+ permissions) vs floor', await compare(floor, betterAuth, options))
   row('payload.auth() vs payload.auth() anonymous', await compare(anonymous, betterAuth, options))
   row(
     "payload.auth() vs payload.auth() with Payload's JWT",
