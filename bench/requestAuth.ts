@@ -4,6 +4,7 @@
 // REST/admin request (`executeAuthStrategies`); and the Local API's `payload.auth()`, which adds a
 // permissions pass over every collection (`getAccessResults`) that the floor does not include.
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import { buildConfig, executeAuthStrategies, getPayload } from 'payload'
 import { createMemoryEventBus } from '../src/eventBus/index.ts'
@@ -122,6 +123,39 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
     if (!user) throw new Error('bench: the JWT did not authenticate')
   }
 
+  // The approach of integrations that ask Better Auth for the session on every request: its
+  // getSession reading the session table (a SQLite file here), then the same user lookup.
+  const dbAuth = await createTestAuth(
+    undefined,
+    new DatabaseSync(join(dir, `ba-sessions-${label.replace(/\W/g, '')}.db`)),
+  )
+  const dbSession = await signUp(dbAuth, `db-${Date.now()}@example.com`)
+  const dbHeaders = new Headers({ cookie: dbSession.cookie })
+  await payload.create({
+    collection: 'users',
+    data: { email: dbSession.email, baUserId: dbSession.userId },
+    context: {
+      [SYNC_CONTEXT_KEY]: signSyncOperation(TEST_SYNC_SECRET, {
+        op: 'create',
+        collection: 'users',
+        id: null,
+        data: { email: dbSession.email, baUserId: dbSession.userId },
+      }),
+    },
+  })
+  const viaGetSession = async () => {
+    const result = await dbAuth.api.getSession({ headers: dbHeaders })
+    if (!result) throw new Error('bench: getSession found no session')
+    await payload.find({
+      collection: 'users',
+      where: { baUserId: { equals: result.user.id } },
+      depth: 0,
+      limit: 1,
+      pagination: false,
+      overrideAccess: true,
+    })
+  }
+
   const rows: AuthRow[] = []
   const row = (compared: string, c: Awaited<ReturnType<typeof compare>>) =>
     rows.push({
@@ -142,6 +176,10 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
   row(
     "payload.auth() vs payload.auth() with Payload's JWT",
     await compare(payloadJwt, betterAuth, options),
+  )
+  row(
+    'per request vs Better Auth getSession (its database) + user find',
+    await compare(viaGetSession, perRequest, options),
   )
   await payload.destroy()
   return rows

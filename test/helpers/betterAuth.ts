@@ -7,13 +7,19 @@ import type { SecondaryStorage } from '../../src/storage/types.ts'
 export const TEST_BETTER_AUTH_SECRET = 'test-better-auth-secret-0123456789abcdef'
 export const TEST_SYNC_SECRET = 'test-sync-secret-0123456789abcdef-0123'
 
-/** A real Better Auth 1.7 on an in-memory database, writing its sessions to `storage`. */
-export async function createTestAuth(storage: SecondaryStorage) {
+/**
+ * A real Better Auth 1.7, writing its sessions to `storage` (or, without one, to its database,
+ * as integrations that ask Better Auth for every request's session do).
+ */
+export async function createTestAuth(
+  storage: SecondaryStorage | undefined,
+  database = new DatabaseSync(':memory:'),
+) {
   const auth = betterAuth({
     baseURL: 'http://localhost:3000',
     secret: TEST_BETTER_AUTH_SECRET,
-    database: new DatabaseSync(':memory:'),
-    secondaryStorage: storage,
+    database,
+    ...(storage ? { secondaryStorage: storage } : {}),
     emailAndPassword: { enabled: true },
     plugins: [admin()],
     logger: { disabled: true },
