@@ -14,7 +14,7 @@ import {
 } from './helpers/betterAuth.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
-import { startPayload, syncCreate } from './helpers/payload.ts'
+import { startPayload, syncCreate, withPayload } from './helpers/payload.ts'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -25,118 +25,123 @@ describeEachDatabase('users collection', (kind) => {
   it("keeps the app's own fields, hooks and access rules, OR'd with the sync's", async () => {
     const seen: string[] = []
     const storage = createMemoryStorage()
-    const app = await startPayload(kind, {
-      plugin: { storage, eventBus: createMemoryEventBus() },
-      collections: [
-        {
-          slug: 'users',
-          fields: [
-            { name: 'email', type: 'email', required: true },
-            { name: 'nickname', type: 'text', defaultValue: 'newcomer' },
-          ],
-          access: { read: ({ req }) => Boolean(req.user), create: () => false },
-          hooks: {
-            beforeChange: [
-              ({ data }) => {
-                seen.push(String(data.email))
-                return data
-              },
+    await withPayload(
+      kind,
+      {
+        plugin: { storage, eventBus: createMemoryEventBus() },
+        collections: [
+          {
+            slug: 'users',
+            fields: [
+              { name: 'email', type: 'email', required: true },
+              { name: 'nickname', type: 'text', defaultValue: 'newcomer' },
             ],
+            access: { read: ({ req }) => Boolean(req.user), create: () => false },
+            hooks: {
+              beforeChange: [
+                ({ data }) => {
+                  seen.push(String(data.email))
+                  return data
+                },
+              ],
+            },
           },
-        },
-      ],
-    })
-    try {
-      // create: the app says nobody, the sync still may.
-      const user = await syncCreate(app.payload, 'users', {
-        email: 'kept@example.com',
-        baUserId: 'ba-kept',
-      })
-      expect(user.nickname).toBe('newcomer')
-      expect(seen).toEqual(['kept@example.com'])
-      const anonymousCreate = await app.rest('/users', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'anon@example.com' }),
-      })
-      expect(anonymousCreate.status).toBe(403)
+        ],
+      },
+      async (app) => {
+        // create: the app says nobody, the sync still may.
+        const user = await syncCreate(app.payload, 'users', {
+          email: 'kept@example.com',
+          baUserId: 'ba-kept',
+        })
+        expect(user.nickname).toBe('newcomer')
+        expect(seen).toEqual(['kept@example.com'])
+        const anonymousCreate = await app.rest('/users', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'anon@example.com' }),
+        })
+        expect(anonymousCreate.status).toBe(403)
 
-      // read: signed-in users only, as the app wrote it.
-      expect((await app.rest('/users')).status).toBe(403)
-      const auth = await createTestAuth(storage)
-      const session = await signUp(auth, 'reader@example.com')
-      await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
-      const signedIn = await app.rest('/users', { headers: { cookie: session.cookie } })
-      expect(signedIn.status).toBe(200)
-      expect(((await signedIn.json()) as { totalDocs: number }).totalDocs).toBe(2)
-    } finally {
-      await app.close()
-    }
+        // read: signed-in users only, as the app wrote it.
+        expect((await app.rest('/users')).status).toBe(403)
+        const auth = await createTestAuth(storage)
+        const session = await signUp(auth, 'reader@example.com')
+        await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
+        const signedIn = await app.rest('/users', { headers: { cookie: session.cookie } })
+        expect(signedIn.status).toBe(200)
+        expect(((await signedIn.json()) as { totalDocs: number }).totalDocs).toBe(2)
+      },
+    )
   })
 
   it('creates mirrored users without a password hash', async () => {
-    const app = await startPayload(kind, {
-      plugin: { storage: createMemoryStorage(), eventBus: createMemoryEventBus() },
-    })
-    try {
-      const user = await syncCreate(app.payload, 'users', {
-        email: 'nohash@example.com',
-        baUserId: 'ba-nohash',
-      })
-      const stored = await app.payload.findByID({
-        collection: 'users',
-        id: user.id,
-        showHiddenFields: true,
-      })
-      expect(stored.hash ?? null).toBeNull()
-      expect(stored.salt ?? null).toBeNull()
-    } finally {
-      await app.close()
-    }
+    await withPayload(
+      kind,
+      {
+        plugin: { storage: createMemoryStorage(), eventBus: createMemoryEventBus() },
+      },
+      async (app) => {
+        const user = await syncCreate(app.payload, 'users', {
+          email: 'nohash@example.com',
+          baUserId: 'ba-nohash',
+        })
+        const stored = await app.payload.findByID({
+          collection: 'users',
+          id: user.id,
+          showHiddenFields: true,
+        })
+        expect(stored.hash ?? null).toBeNull()
+        expect(stored.salt ?? null).toBeNull()
+      },
+    )
   })
 
   it("works with usersSlug: 'members' (created when the app has none)", async () => {
     const storage = createMemoryStorage()
-    const app = await startPayload(kind, {
-      plugin: { storage, eventBus: createMemoryEventBus(), usersSlug: 'members' },
-    })
-    try {
-      expect(app.payload.collections.users).toBeUndefined()
-      const auth = await createTestAuth(storage)
-      const session = await signUp(auth, 'member@example.com')
-      const row = await syncCreate(app.payload, '__better_auth_email_password', {
-        baAccountId: 'acc-member',
-        baUserId: session.userId,
-        email: session.email,
-      })
-      await syncCreate(app.payload, 'members', {
-        email: session.email,
-        baUserId: session.userId,
-        emailPasswordAccount: row.id,
-      })
-      const { user } = await app.payload.auth({ headers: new Headers({ cookie: session.cookie }) })
-      expect(user).toMatchObject({
-        email: session.email,
-        collection: 'members',
-        _strategy: 'better-auth',
-      })
-      const me = await app.rest('/members/me', { headers: { cookie: session.cookie } })
-      expect(((await me.json()) as { user: { email: string } }).user.email).toBe(session.email)
-      const mirror = await app.payload.findByID({
-        collection: '__better_auth_email_password',
-        id: row.id,
-      })
-      expect((mirror.user as { docs: unknown[] }).docs).toHaveLength(1)
-      const bulk = await app.payload.update({
-        collection: 'members',
-        where: {},
-        data: { baUserId: 'stolen' },
-      })
-      expect(bulk.docs).toEqual([])
-      expect(bulk.errors.map((error) => error.message).join()).toMatch(/refused/)
-    } finally {
-      await app.close()
-    }
+    await withPayload(
+      kind,
+      {
+        plugin: { storage, eventBus: createMemoryEventBus(), usersSlug: 'members' },
+      },
+      async (app) => {
+        expect(app.payload.collections.users).toBeUndefined()
+        const auth = await createTestAuth(storage)
+        const session = await signUp(auth, 'member@example.com')
+        const row = await syncCreate(app.payload, '__better_auth_email_password', {
+          baAccountId: 'acc-member',
+          baUserId: session.userId,
+          email: session.email,
+        })
+        await syncCreate(app.payload, 'members', {
+          email: session.email,
+          baUserId: session.userId,
+          emailPasswordAccount: row.id,
+        })
+        const { user } = await app.payload.auth({
+          headers: new Headers({ cookie: session.cookie }),
+        })
+        expect(user).toMatchObject({
+          email: session.email,
+          collection: 'members',
+          _strategy: 'better-auth',
+        })
+        const me = await app.rest('/members/me', { headers: { cookie: session.cookie } })
+        expect(((await me.json()) as { user: { email: string } }).user.email).toBe(session.email)
+        const mirror = await app.payload.findByID({
+          collection: '__better_auth_email_password',
+          id: row.id,
+        })
+        expect((mirror.user as { docs: unknown[] }).docs).toHaveLength(1)
+        const bulk = await app.payload.update({
+          collection: 'members',
+          where: {},
+          data: { baUserId: 'stolen' },
+        })
+        expect(bulk.docs).toEqual([])
+        expect(bulk.errors.map((error) => error.message).join()).toMatch(/refused/)
+      },
+    )
   })
 })
 
@@ -203,62 +208,63 @@ describeEachDatabase('baCollectionsAccess and debug', (kind) => {
       },
     ]
     for (const testCase of cases) {
-      const app = await startPayload(kind, {
-        plugin: { storage, eventBus: createMemoryEventBus(), ...testCase.options },
-        collections: [
-          {
-            slug: 'users',
-            fields: [
-              { name: 'email', type: 'email', required: true },
-              { name: 'role', type: 'text' },
-            ],
-          },
-        ],
-      })
-      try {
-        const session = await signUp(auth, `${testCase.name}-${Date.now()}@example.com`)
-        await syncCreate(app.payload, 'users', {
-          email: session.email,
-          baUserId: session.userId,
-          role: 'editor',
-        })
-        const row = await syncCreate(app.payload, '__better_auth_email_password', {
-          baAccountId: `acc-${testCase.name}`,
-          baUserId: session.userId,
-        })
-        const headers = { cookie: session.cookie }
-        const read = await app.rest('/__better_auth_email_password', { headers })
-        expect(read.status === 200, `${testCase.name}: read`).toBe(testCase.canRead)
-        const remove = await app.rest(`/__better_auth_email_password/${row.id}`, {
-          method: 'DELETE',
-          headers,
-        })
-        expect(remove.status === 200, `${testCase.name}: delete`).toBe(testCase.canDelete)
-        expect(
-          (await app.rest('/__better_auth_email_password')).status,
-          `${testCase.name}: anonymous`,
-        ).toBe(403)
-
-        if (testCase.adminCanRead) {
-          const adminSession = await signUp(auth, `admin-${Date.now()}@example.com`)
+      await withPayload(
+        kind,
+        {
+          plugin: { storage, eventBus: createMemoryEventBus(), ...testCase.options },
+          collections: [
+            {
+              slug: 'users',
+              fields: [
+                { name: 'email', type: 'email', required: true },
+                { name: 'role', type: 'text' },
+              ],
+            },
+          ],
+        },
+        async (app) => {
+          const session = await signUp(auth, `${testCase.name}-${Date.now()}@example.com`)
           await syncCreate(app.payload, 'users', {
-            email: adminSession.email,
-            baUserId: adminSession.userId,
-            role: 'admin',
+            email: session.email,
+            baUserId: session.userId,
+            role: 'editor',
           })
-          const adminRead = await app.rest('/__better_auth_email_password', {
-            headers: { cookie: adminSession.cookie },
+          const row = await syncCreate(app.payload, '__better_auth_email_password', {
+            baAccountId: `acc-${testCase.name}`,
+            baUserId: session.userId,
           })
-          expect(adminRead.status).toBe(200)
-          const adminDelete = await app.rest(`/__better_auth_email_password/${row.id}`, {
+          const headers = { cookie: session.cookie }
+          const read = await app.rest('/__better_auth_email_password', { headers })
+          expect(read.status === 200, `${testCase.name}: read`).toBe(testCase.canRead)
+          const remove = await app.rest(`/__better_auth_email_password/${row.id}`, {
             method: 'DELETE',
-            headers: { cookie: adminSession.cookie },
+            headers,
           })
-          expect(adminDelete.status).toBe(200)
-        }
-      } finally {
-        await app.close()
-      }
+          expect(remove.status === 200, `${testCase.name}: delete`).toBe(testCase.canDelete)
+          expect(
+            (await app.rest('/__better_auth_email_password')).status,
+            `${testCase.name}: anonymous`,
+          ).toBe(403)
+
+          if (testCase.adminCanRead) {
+            const adminSession = await signUp(auth, `admin-${Date.now()}@example.com`)
+            await syncCreate(app.payload, 'users', {
+              email: adminSession.email,
+              baUserId: adminSession.userId,
+              role: 'admin',
+            })
+            const adminRead = await app.rest('/__better_auth_email_password', {
+              headers: { cookie: adminSession.cookie },
+            })
+            expect(adminRead.status).toBe(200)
+            const adminDelete = await app.rest(`/__better_auth_email_password/${row.id}`, {
+              method: 'DELETE',
+              headers: { cookie: adminSession.cookie },
+            })
+            expect(adminDelete.status).toBe(200)
+          }
+        },
+      )
     }
   })
 })
@@ -345,99 +351,108 @@ describe('production guard', () => {
     vi.stubEnv('BA_TO_PAYLOAD_SECRET', `${strong}-sync`)
     vi.stubEnv('BETTER_AUTH_SECRET', strong)
     await expect(plugin({})).resolves.toBeDefined()
+    // Better Auth also reads AUTH_SECRET when BETTER_AUTH_SECRET is unset; so does the plugin.
+    vi.stubEnv('BETTER_AUTH_SECRET', '')
+    vi.stubEnv('AUTH_SECRET', strong)
+    await expect(plugin({})).resolves.toBeDefined()
+    vi.stubEnv('AUTH_SECRET', '')
+    await expect(plugin({})).rejects.toThrow(/BETTER_AUTH_SECRET is not set/)
   })
 
   it('never puts a secret in a response', async () => {
     const storage = createMemoryStorage()
-    const app = await startPayload('sqlite', {
-      plugin: { storage, eventBus: createMemoryEventBus(), debug: true },
-    })
-    try {
-      const auth = await createTestAuth(storage)
-      const session = await signUp(auth, 'leak@example.com')
-      await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
-      const headers = { cookie: session.cookie, 'content-type': 'application/json' }
-      const responses = await Promise.all([
-        app.rest('/users/me', { headers }),
-        app.rest('/users', { headers }),
-        app.rest('/__better_auth_email_password', { headers }),
-        app.rest('/__better_auth_email_password', {
-          method: 'POST',
-          headers,
-          body: '{"baAccountId":"x"}',
-        }),
-        app.rest('/users/1', { method: 'PATCH', headers, body: '{"baUserId":"x"}' }),
-        app.rest('/access', { headers }),
-      ])
-      for (const response of responses) {
-        expect(response.status).toBeLessThan(500)
-        const text = await response.text()
-        expect(text).not.toContain(TEST_BETTER_AUTH_SECRET)
-        expect(text).not.toContain(TEST_SYNC_SECRET)
-      }
-    } finally {
-      await app.close()
-    }
+    await withPayload(
+      'sqlite',
+      {
+        plugin: { storage, eventBus: createMemoryEventBus(), debug: true },
+      },
+      async (app) => {
+        const auth = await createTestAuth(storage)
+        const session = await signUp(auth, 'leak@example.com')
+        await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
+        const headers = { cookie: session.cookie, 'content-type': 'application/json' }
+        const responses = await Promise.all([
+          app.rest('/users/me', { headers }),
+          app.rest('/users', { headers }),
+          app.rest('/__better_auth_email_password', { headers }),
+          app.rest('/__better_auth_email_password', {
+            method: 'POST',
+            headers,
+            body: '{"baAccountId":"x"}',
+          }),
+          app.rest('/users/1', { method: 'PATCH', headers, body: '{"baUserId":"x"}' }),
+          app.rest('/access', { headers }),
+        ])
+        for (const response of responses) {
+          expect(response.status).toBeLessThan(500)
+          const text = await response.text()
+          expect(text).not.toContain(TEST_BETTER_AUTH_SECRET)
+          expect(text).not.toContain(TEST_SYNC_SECRET)
+        }
+      },
+    )
   })
 })
 
 describe('disabled', () => {
   it('keeps the collections and fields, but authenticates nobody and announces nothing', async () => {
     const storage = createMemoryStorage()
-    const app = await startPayload('sqlite', {
-      plugin: { storage, eventBus: createMemoryEventBus(), disabled: true },
-    })
-    try {
-      expect(Object.keys(app.payload.collections)).toEqual(
-        expect.arrayContaining([
-          'users',
-          '__better_auth_email_password',
-          '__better_auth_magic_link',
-          '__better_auth_social',
-        ]),
-      )
-      expect(app.payload.authStrategies.map((s) => s.name)).not.toContain('better-auth')
-      expect(await storage.get(timestampKey('payload'))).toBeNull()
-      const auth = await createTestAuth(storage)
-      const session = await signUp(auth, 'disabled@example.com')
-      expect(
-        (await app.payload.auth({ headers: new Headers({ cookie: session.cookie }) })).user,
-      ).toBeNull()
-      // Nothing verifies while disabled, so no signed write gets through either.
-      await expect(
-        syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId }),
-      ).rejects.toThrow(/refused/)
-    } finally {
-      await app.close()
-    }
+    await withPayload(
+      'sqlite',
+      {
+        plugin: { storage, eventBus: createMemoryEventBus(), disabled: true },
+      },
+      async (app) => {
+        expect(Object.keys(app.payload.collections)).toEqual(
+          expect.arrayContaining([
+            'users',
+            '__better_auth_email_password',
+            '__better_auth_magic_link',
+            '__better_auth_social',
+          ]),
+        )
+        expect(app.payload.authStrategies.map((s) => s.name)).not.toContain('better-auth')
+        expect(await storage.get(timestampKey('payload'))).toBeNull()
+        const auth = await createTestAuth(storage)
+        const session = await signUp(auth, 'disabled@example.com')
+        expect(
+          (await app.payload.auth({ headers: new Headers({ cookie: session.cookie }) })).user,
+        ).toBeNull()
+        // Nothing verifies while disabled, so no signed write gets through either.
+        await expect(
+          syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId }),
+        ).rejects.toThrow(/refused/)
+      },
+    )
   })
 })
 
 describe('custom session cookie', () => {
   it("authenticates Better Auth's cookie under its advanced.cookiePrefix", async () => {
     const storage = createMemoryStorage()
-    const app = await startPayload('sqlite', {
-      plugin: {
-        storage,
-        eventBus: createMemoryEventBus(),
-        betterAuthClientOptions: {
-          externalBaseURL: 'http://x',
-          internalBaseURL: 'http://127.0.0.1:9',
-          cookiePrefix: 'myapp',
+    await withPayload(
+      'sqlite',
+      {
+        plugin: {
+          storage,
+          eventBus: createMemoryEventBus(),
+          betterAuthClientOptions: {
+            externalBaseURL: 'http://x',
+            internalBaseURL: 'http://127.0.0.1:9',
+            cookiePrefix: 'myapp',
+          },
         },
       },
-    })
-    try {
-      const auth = await createTestAuth(storage)
-      const session = await signUp(auth, 'prefixed@example.com')
-      await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
-      const value = session.cookie.slice(session.cookie.indexOf('=') + 1)
-      const authenticate = (cookie: string) =>
-        app.payload.auth({ headers: new Headers({ cookie }) })
-      expect((await authenticate(`myapp.session_token=${value}`)).user?.email).toBe(session.email)
-      expect((await authenticate(`better-auth.session_token=${value}`)).user).toBeNull()
-    } finally {
-      await app.close()
-    }
+      async (app) => {
+        const auth = await createTestAuth(storage)
+        const session = await signUp(auth, 'prefixed@example.com')
+        await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
+        const value = session.cookie.slice(session.cookie.indexOf('=') + 1)
+        const authenticate = (cookie: string) =>
+          app.payload.auth({ headers: new Headers({ cookie }) })
+        expect((await authenticate(`myapp.session_token=${value}`)).user?.email).toBe(session.email)
+        expect((await authenticate(`better-auth.session_token=${value}`)).user).toBeNull()
+      },
+    )
   })
 })

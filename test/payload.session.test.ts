@@ -10,7 +10,7 @@ import {
   type TestAuth,
 } from './helpers/betterAuth.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
-import { startPayload, syncCreate, type TestPayload } from './helpers/payload.ts'
+import { startPayload, syncCreate, type TestPayload, withPayload } from './helpers/payload.ts'
 
 // The `better-auth` strategy on a real Payload, with sessions written by a real Better Auth 1.7
 // into the shared storage. Every rejection case starts from a session that does authenticate.
@@ -193,32 +193,33 @@ describe('betterAuth strategy with the storage unreachable', () => {
         return memory.get(key)
       },
     }
-    const app = await startPayload('sqlite', {
-      plugin: { storage: flaky, eventBus: createMemoryEventBus() },
-    })
-    try {
-      const auth = await createTestAuth(memory)
-      const { cookie, userId, email } = await signUp(auth, 'outage@example.com')
-      await syncCreate(app.payload, 'users', { email, baUserId: userId })
-      const headers = new Headers({ cookie })
-      expect((await app.payload.auth({ headers })).user?.email).toBe(email)
+    await withPayload(
+      'sqlite',
+      {
+        plugin: { storage: flaky, eventBus: createMemoryEventBus() },
+      },
+      async (app) => {
+        const auth = await createTestAuth(memory)
+        const { cookie, userId, email } = await signUp(auth, 'outage@example.com')
+        await syncCreate(app.payload, 'users', { email, baUserId: userId })
+        const headers = new Headers({ cookie })
+        expect((await app.payload.auth({ headers })).user?.email).toBe(email)
 
-      const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
-      down = true
-      for (let i = 0; i < 5; i++) expect((await app.payload.auth({ headers })).user).toBeNull()
-      const me = await app.rest('/users/me', { headers: { cookie } })
-      expect(me.status).toBe(200)
-      expect(((await me.json()) as { user: unknown }).user).toBeNull()
-      const outageLines = logged.mock.calls.filter((call) =>
-        String(call[0]).includes('unreachable'),
-      )
-      expect(outageLines).toHaveLength(1)
-      logged.mockRestore()
+        const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+        down = true
+        for (let i = 0; i < 5; i++) expect((await app.payload.auth({ headers })).user).toBeNull()
+        const me = await app.rest('/users/me', { headers: { cookie } })
+        expect(me.status).toBe(200)
+        expect(((await me.json()) as { user: unknown }).user).toBeNull()
+        const outageLines = logged.mock.calls.filter((call) =>
+          String(call[0]).includes('unreachable'),
+        )
+        expect(outageLines).toHaveLength(1)
+        logged.mockRestore()
 
-      down = false
-      expect((await app.payload.auth({ headers })).user?.email).toBe(email)
-    } finally {
-      await app.close()
-    }
+        down = false
+        expect((await app.payload.auth({ headers })).user?.email).toBe(email)
+      },
+    )
   })
 })

@@ -40,10 +40,15 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       : betterAuthStrategy({
           storage,
           usersSlug,
-          betterAuthSecret: requireSecret('BETTER_AUTH_SECRET', options.betterAuthSecret, {
-            owner: OWNER,
-            devFallback: BETTER_AUTH_DEV_SECRET,
-          }),
+          // The same order Better Auth reads its secret in.
+          betterAuthSecret: requireSecret(
+            'BETTER_AUTH_SECRET',
+            options.betterAuthSecret ?? (process.env.BETTER_AUTH_SECRET || process.env.AUTH_SECRET),
+            {
+              owner: OWNER,
+              devFallback: BETTER_AUTH_DEV_SECRET,
+            },
+          ),
           cookieNames: sessionCookieNames(client),
         })
 

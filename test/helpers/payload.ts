@@ -81,6 +81,20 @@ export async function startPayload(
   }
 }
 
+/** Runs `body` against a fresh Payload (see `startPayload`), closed afterwards whatever happens. */
+export async function withPayload<T>(
+  kind: DatabaseKind,
+  options: Parameters<typeof startPayload>[1],
+  body: (app: TestPayload) => Promise<T>,
+): Promise<T> {
+  const app = await startPayload(kind, options)
+  try {
+    return await body(app)
+  } finally {
+    await app.close()
+  }
+}
+
 /** The Local API `context` that makes a write a signed sync write. */
 export function signedContext(operation: SyncOperation, secret = TEST_SYNC_SECRET) {
   return { [SYNC_CONTEXT_KEY]: signSyncOperation(secret, operation) }
