@@ -4,7 +4,7 @@ import {
   createMemoryStorage,
   createRedisStorage,
   createSqliteStorage,
-  type SecondaryStorage,
+  type ListableStorage,
 } from 'payload-better-auth/storage'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sleep } from './helpers/eventually.ts'
@@ -21,7 +21,7 @@ import { tempDir } from './helpers/tempDir.ts'
  * database handles) so that concurrency cases really race; `handles[0]` is `storage`.
  */
 interface StoreUnderTest {
-  handles: SecondaryStorage[]
+  handles: ListableStorage[]
   close(): Promise<void>
 }
 
@@ -29,12 +29,12 @@ const unicode = 'héllo wörld — 你好 — 🚀👩‍👩‍👧 — ∑∞ 
 const oneMegabyte = `${'x'.repeat(1024 * 1024 - 6)}✓é🚀`
 
 function storageContract(name: string, open: () => Promise<StoreUnderTest>) {
-  describe(`SecondaryStorage contract: ${name}`, () => {
+  describe(`ListableStorage contract: ${name}`, () => {
     let store: StoreUnderTest
-    let storage: SecondaryStorage
+    let storage: ListableStorage
     beforeEach(async () => {
       store = await open()
-      storage = store.handles[0] as SecondaryStorage
+      storage = store.handles[0] as ListableStorage
     })
     afterEach(() => store.close())
 
@@ -109,7 +109,7 @@ function storageContract(name: string, open: () => Promise<StoreUnderTest>) {
         await storage.set(`race-${round}`, `prize-${round}`)
         const results = await Promise.all(
           Array.from({ length: 60 }, (_, i) =>
-            (store.handles[i % store.handles.length] as SecondaryStorage).getAndDelete(
+            (store.handles[i % store.handles.length] as ListableStorage).getAndDelete(
               `race-${round}`,
             ),
           ),
@@ -128,7 +128,7 @@ function storageContract(name: string, open: () => Promise<StoreUnderTest>) {
     it('increment is atomic under 200 concurrent calls', async () => {
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          (store.handles[i % store.handles.length] as SecondaryStorage).increment('hot', 60),
+          (store.handles[i % store.handles.length] as ListableStorage).increment('hot', 60),
         ),
       )
       expect([...results].sort((a, b) => a - b)).toEqual(
@@ -145,6 +145,29 @@ function storageContract(name: string, open: () => Promise<StoreUnderTest>) {
       // 600 ms after creation: the first window is over even though the last call was 300 ms ago.
       expect(await storage.get('window')).toBeNull()
       expect(await storage.increment('window', 0.5)).toBe(1)
+    })
+
+    it('lists the live keys under a prefix, the prefix taken literally', async () => {
+      await storage.set('queue:task:a', '1')
+      await storage.set('queue:task:b', '2', 60)
+      await storage.set('queue:task:gone', '3', 0.05)
+      await storage.set('queue:taskX', '4')
+      await storage.set('queue:other', '5')
+      await storage.set('odd%_*?[x]:1', '6')
+      await storage.set('oddAB*?[x]:2', '7')
+      await sleep(120)
+      expect((await storage.listKeys('queue:task:')).sort()).toEqual([
+        'queue:task:a',
+        'queue:task:b',
+      ])
+      expect((await storage.listKeys('queue:')).sort()).toEqual([
+        'queue:other',
+        'queue:task:a',
+        'queue:task:b',
+        'queue:taskX',
+      ])
+      expect(await storage.listKeys('odd%_*?[x]')).toEqual(['odd%_*?[x]:1'])
+      expect(await storage.listKeys('nothing:')).toEqual([])
     })
 
     it('increment refuses a TTL that is not a positive number', async () => {

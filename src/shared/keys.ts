@@ -15,3 +15,16 @@ export const NONCE_TTL_SECONDS = 15 * 60
 /** Better Auth's: sessions of the user created before this epoch-ms value are revoked. */
 export const revokedSessionsBeforeKey = (userId: string): string =>
   `revoked-sessions-before-${userId}`
+
+// The sync's durable queue (see src/better-auth/durableQueue.ts). A task's key carries its group
+// (one per Better Auth user, or the full reconcile) and a sequence number, so that a newer task
+// never overwrites, and is never deleted with, an older one being processed.
+export const QUEUE_TASK_PREFIX = 'queue:task:'
+export const queueTaskKey = (group: string, seq: number): string =>
+  `${QUEUE_TASK_PREFIX}${group}:${String(seq).padStart(16, '0')}`
+/** Held (with a TTL) by the worker processing a group, in whichever process it runs. */
+export const queueLeaseKey = (group: string): string => `queue:lease:${group}`
+export const QUEUE_DEAD_PREFIX = 'queue:dead:'
+export const queueDeadKey = (group: string, seq: number): string =>
+  `${QUEUE_DEAD_PREFIX}${group}:${String(seq).padStart(16, '0')}`
+export const QUEUE_SEQUENCE_KEY = 'queue:seq'

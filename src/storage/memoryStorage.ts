@@ -1,5 +1,5 @@
 import { incrementTtlMs, ttlMs } from './ttl.ts'
-import type { SecondaryStorage } from './types.ts'
+import type { ListableStorage } from './types.ts'
 
 interface Entry {
   value: string
@@ -16,7 +16,7 @@ export interface MemoryStorageOptions {
  * A store inside this process: for tests and single-process apps. Every operation runs to
  * completion without yielding, so `increment` and `getAndDelete` are atomic by construction.
  */
-export function createMemoryStorage(options: MemoryStorageOptions = {}): SecondaryStorage {
+export function createMemoryStorage(options: MemoryStorageOptions = {}): ListableStorage {
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000
   const entries = new Map<string, Entry>()
   let lastSweep = Date.now()
@@ -69,6 +69,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Seconda
       if (Number.isNaN(next)) throw new TypeError(`increment(${key}): value is not an integer`)
       entry.value = String(next)
       return next
+    },
+    async listKeys(prefix) {
+      const keys: string[] = []
+      for (const key of entries.keys()) {
+        if (key.startsWith(prefix) && live(key)) keys.push(key)
+      }
+      return keys
     },
   }
 }

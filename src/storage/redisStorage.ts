@@ -1,6 +1,6 @@
 import { createCommandSender, type RedisClient } from '../shared/redisClient.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
-import type { SecondaryStorage } from './types.ts'
+import type { ListableStorage } from './types.ts'
 
 export interface RedisStorageOptions {
   /** An ioredis client, or a connected node-redis v4/v5 client. */
@@ -17,7 +17,7 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`
 
 /** A store in Redis (>= 6.2): shared by every process, expiry native. */
-export function createRedisStorage(options: RedisStorageOptions): SecondaryStorage {
+export function createRedisStorage(options: RedisStorageOptions): ListableStorage {
   const { redis, prefix = 'ba:', commandTimeoutMs = 5_000 } = options
   const send = createCommandSender(redis, {
     owner: 'createRedisStorage',
@@ -42,6 +42,21 @@ export function createRedisStorage(options: RedisStorageOptions): SecondaryStora
     async increment(key, ttl) {
       const ms = incrementTtlMs(ttl)
       return Number(await send('EVAL', INCREMENT_SCRIPT, '1', prefix + key, String(ms)))
+    },
+    async listKeys(keyPrefix) {
+      // SCAN walks without blocking Redis; it may repeat a key, hence the set.
+      const pattern = `${(prefix + keyPrefix).replace(/[\\*?[\]]/g, '\\$&')}*`
+      const keys = new Set<string>()
+      let cursor = '0'
+      do {
+        const [next, batch] = (await send('SCAN', cursor, 'MATCH', pattern, 'COUNT', '500')) as [
+          string,
+          string[],
+        ]
+        cursor = next
+        for (const key of batch) keys.add(key.slice(prefix.length))
+      } while (cursor !== '0')
+      return [...keys]
     },
   }
 }

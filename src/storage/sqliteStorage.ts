@@ -4,7 +4,7 @@ import {
   useConcurrentAccess,
 } from '../shared/sqliteDatabase.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
-import type { SecondaryStorage } from './types.ts'
+import type { ListableStorage } from './types.ts'
 
 export interface SqliteStorageOptions {
   /** A node:sqlite `DatabaseSync`, e.g. `new DatabaseSync('.sync-state.db')`. */
@@ -19,7 +19,7 @@ export interface SqliteStorageOptions {
  * A store in a SQLite file: survives restarts and HMR, no server needed. Each operation is one SQL
  * statement, so `increment` and `getAndDelete` stay atomic even with several processes on one file.
  */
-export function createSqliteStorage(options: SqliteStorageOptions): SecondaryStorage {
+export function createSqliteStorage(options: SqliteStorageOptions): ListableStorage {
   const { db, table = 'better_auth_kv', cleanupIntervalMs = 60_000 } = options
   assertTableName(table, 'createSqliteStorage: table')
   useConcurrentAccess(db)
@@ -47,6 +47,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): SecondarySto
        expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at <= ?2 THEN excluded.expires_at
                          ELSE expires_at END
      RETURNING value`,
+  )
+  // A prefix as a key range (BINARY collation orders UTF-8 by code point), so the primary key
+  // index serves it and `%`/`_` in a prefix mean nothing.
+  const keysInRange = db.prepare(
+    `SELECT key FROM ${table} WHERE key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?)`,
+  )
+  const allLiveKeys = db.prepare(
+    `SELECT key FROM ${table} WHERE expires_at IS NULL OR expires_at > ?`,
   )
   const removeExpired = db.prepare(
     `DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`,
@@ -84,6 +92,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): SecondarySto
       const row = incrementRow.get(key, now, ms) as { value: string }
       cleanupIfDue(now)
       return Number(row.value)
+    },
+    async listKeys(prefix) {
+      const now = Date.now()
+      const last = prefix.codePointAt(prefix.length - 1)
+      const rows = (
+        last === undefined
+          ? allLiveKeys.all(now)
+          : keysInRange.all(
+              prefix,
+              prefix.slice(0, -(last > 0xffff ? 2 : 1)) + String.fromCodePoint(last + 1),
+              now,
+            )
+      ) as Array<{ key: string }>
+      return rows.map((row) => row.key)
     },
   }
 }

@@ -14,4 +14,15 @@ export interface SecondaryStorage {
    * expires `ttl` seconds later; later increments never extend that window.
    */
   increment(key: string, ttl: number): Promise<number>
+  /**
+   * The live keys that start with `prefix` (taken literally: no wildcards), in no set order. Not
+   * needed by Better Auth; the sync's durable queue needs it to find pending tasks, and says so at
+   * start when a custom storage lacks it.
+   */
+  listKeys?(prefix: string): Promise<string[]>
+}
+
+/** One of our storages: `listKeys` always there. */
+export interface ListableStorage extends SecondaryStorage {
+  listKeys(prefix: string): Promise<string[]>
 }

@@ -1,0 +1,210 @@
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import {
+  createMemoryStorage,
+  createRedisStorage,
+  createSqliteStorage,
+  type ListableStorage,
+  type SecondaryStorage,
+} from 'payload-better-auth/storage'
+import { describe, expect, it } from 'vitest'
+import { createDurableQueue, type QueueTask } from '../src/better-auth/durableQueue.ts'
+import { eventually, sleep } from './helpers/eventually.ts'
+import { startPeer } from './helpers/peer.ts'
+import {
+  cleanupPrefixAfterAll,
+  describeWithRedis,
+  redisClientKinds,
+  uniquePrefix,
+} from './helpers/redis.ts'
+import { tempDir } from './helpers/tempDir.ts'
+
+// The sync's durable queue on each storage: applied at once when it can be, kept and retried with
+// backoff when not, superseded per user, dead-lettered after too many failures, run once when
+// several workers race, and still there after the process that queued it is killed.
+
+/** A runner that records what it ran and fails while `failing` is true. */
+function recorder() {
+  const ran: QueueTask[] = []
+  const state = { failing: false }
+  const run = async (task: QueueTask) => {
+    if (state.failing) throw new Error('Payload unreachable')
+    ran.push(task)
+  }
+  return { ran, state, run }
+}
+
+function queueContract(name: string, open: () => Promise<{ stores: ListableStorage[] }>) {
+  describe(`durable queue on ${name}`, () => {
+    it('applies a task at once with runNow, leaving nothing queued', async () => {
+      const { stores } = await open()
+      const { ran, run } = recorder()
+      const queue = createDurableQueue({ storage: stores[0] as ListableStorage, run })
+      expect(await queue.enqueue({ op: 'ensure', userId: 'u1' }, { runNow: true })).toBe(true)
+      expect(ran).toEqual([{ op: 'ensure', userId: 'u1' }])
+      expect((await queue.status()).queueSize).toBe(0)
+    })
+
+    it('keeps a failed task, waits out the backoff, then applies it', async () => {
+      const { stores } = await open()
+      const { ran, state, run } = recorder()
+      const queue = createDurableQueue({
+        storage: stores[0] as ListableStorage,
+        run,
+        backoffBaseMs: 200,
+        random: () => 1,
+      })
+      state.failing = true
+      expect(await queue.enqueue({ op: 'ensure', userId: 'u1' }, { runNow: true })).toBe(false)
+      expect(await queue.status()).toMatchObject({
+        queueSize: 1,
+        userOperationTasks: 1,
+        failed: 1,
+        lastError: 'Payload unreachable',
+      })
+      state.failing = false
+      expect(await queue.drain()).toBe(0) // still inside its 200 ms backoff
+      await sleep(250)
+      expect(await queue.drain()).toBe(1)
+      expect(ran).toEqual([{ op: 'ensure', userId: 'u1' }])
+      expect((await queue.status()).queueSize).toBe(0)
+    })
+
+    it('runs only the newest task of a user: a delete supersedes an ensure', async () => {
+      const { stores } = await open()
+      const { ran, run } = recorder()
+      const queue = createDurableQueue({ storage: stores[0] as ListableStorage, run })
+      await queue.enqueue({ op: 'ensure', userId: 'u1' })
+      await queue.enqueue({ op: 'ensure', userId: 'u1' })
+      await queue.enqueue({ op: 'delete', userId: 'u1' })
+      await queue.enqueue({ op: 'ensure', userId: 'u2' })
+      await queue.enqueue({ op: 'reconcile' })
+      expect(await queue.status()).toMatchObject({
+        queueSize: 5,
+        userOperationTasks: 4,
+        fullReconcileTasks: 1,
+      })
+      expect(await queue.drain()).toBe(3)
+      expect(ran).toEqual(
+        expect.arrayContaining([
+          { op: 'delete', userId: 'u1' },
+          { op: 'ensure', userId: 'u2' },
+          { op: 'reconcile' },
+        ]),
+      )
+      expect(ran).toHaveLength(3)
+    })
+
+    it('makes a task a dead letter after maxAttempts failures, and counts it', async () => {
+      const { stores } = await open()
+      const { state, run } = recorder()
+      state.failing = true
+      const queue = createDurableQueue({
+        storage: stores[0] as ListableStorage,
+        run,
+        maxAttempts: 3,
+        backoffBaseMs: 1,
+      })
+      await queue.enqueue({ op: 'ensure', userId: 'doomed' }, { runNow: true })
+      await eventually(async () => {
+        await queue.drain()
+        expect((await queue.status()).deadLetters).toBe(1)
+      })
+      expect(await queue.status()).toMatchObject({ queueSize: 0, failed: 3 })
+    })
+
+    it('runs each task once when several workers drain at the same time', async () => {
+      const { stores } = await open()
+      const counts = new Map<string, number>()
+      const run = async (task: QueueTask) => {
+        const id = task.op === 'reconcile' ? 'reconcile' : task.userId
+        counts.set(id, (counts.get(id) ?? 0) + 1)
+        await sleep(2)
+      }
+      const queues = stores.map((storage) => createDurableQueue({ storage, run }))
+      for (let i = 0; i < 40; i++)
+        await (queues[0] as (typeof queues)[0]).enqueue({ op: 'ensure', userId: `u${i}` })
+      await Promise.all([...queues, ...queues].map((queue) => queue.drain()))
+      await Promise.all(queues.map((queue) => queue.drain()))
+      expect(counts.size).toBe(40)
+      expect([...counts.values()].every((n) => n === 1)).toBe(true)
+    })
+  })
+}
+
+queueContract('memory', async () => {
+  const storage = createMemoryStorage()
+  return { stores: [storage, storage] }
+})
+
+const dir = tempDir('queue')
+let files = 0
+queueContract('sqlite', async () => {
+  const path = join(dir, `q-${files++}.db`)
+  return {
+    stores: [
+      createSqliteStorage({ db: new DatabaseSync(path) }),
+      createSqliteStorage({ db: new DatabaseSync(path) }),
+    ],
+  }
+})
+
+describe('durable queue across a killed process', () => {
+  it('sqlite: tasks queued by a process that is then killed are all applied by the next one', async () => {
+    const path = join(dir, 'killed.db')
+    const peer = await startPeer({ storage: { kind: 'sqlite', path } })
+    expect(await peer.request('enqueueFailing', { count: 50 })).toBe(50)
+    await peer.stop() // SIGTERM mid-life: no clean shutdown of the queue
+    const { ran, run } = recorder()
+    const queue = createDurableQueue({
+      storage: createSqliteStorage({ db: new DatabaseSync(path) }),
+      run,
+    })
+    // Each task honours the backoff its failure set (about a second) before it runs again.
+    await eventually(async () => {
+      await queue.drain()
+      expect(ran).toHaveLength(50)
+    })
+    expect(new Set(ran.map((task) => (task as { userId: string }).userId)).size).toBe(50)
+  })
+
+  it('refuses a storage without listKeys, saying what to do', () => {
+    const { listKeys: _, ...withoutList } = createMemoryStorage()
+    expect(() =>
+      createDurableQueue({ storage: withoutList as SecondaryStorage, run: async () => {} }),
+    ).toThrow(/listKeys/)
+  })
+})
+
+describeWithRedis('durable queue on Redis', (url) => {
+  const prefix = uniquePrefix('queue')
+  cleanupPrefixAfterAll(url, () => prefix)
+  let run = 0
+  for (const kind of redisClientKinds.slice(0, 2)) {
+    queueContract(`redis (${kind.name})`, async () => {
+      const runPrefix = `${prefix}${run++}:`
+      const clients = await Promise.all([kind.connect(url()), kind.connect(url())])
+      return { stores: clients.map((redis) => createRedisStorage({ redis, prefix: runPrefix })) }
+    })
+  }
+
+  it('redis: tasks queued by a process that is then killed are all applied by the next one', async () => {
+    const shared = `${prefix}killed:`
+    const peer = await startPeer({
+      storage: { kind: 'redis', client: 'ioredis', url: url(), prefix: shared },
+    })
+    expect(await peer.request('enqueueFailing', { count: 50 })).toBe(50)
+    await peer.stop()
+    const client = await (redisClientKinds[0] as (typeof redisClientKinds)[0]).connect(url())
+    const { ran, run: runTask } = recorder()
+    const queue = createDurableQueue({
+      storage: createRedisStorage({ redis: client, prefix: shared }),
+      run: runTask,
+    })
+    // Each task honours the backoff its failure set (about a second) before it runs again.
+    await eventually(async () => {
+      await queue.drain()
+      expect(ran).toHaveLength(50)
+    })
+  })
+})
