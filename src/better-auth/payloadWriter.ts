@@ -1,0 +1,169 @@
+import type { Payload } from 'payload'
+import { mirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
+import { SYNC_CONTEXT_KEY, type SyncOperation, signSyncOperation } from '../shared/syncSignature.ts'
+
+// Writes one Better Auth user, with their accounts, into Payload: the mirror rows, then the user
+// and its relationships. Every write is signed; nothing is written when Payload already matches,
+// so a reconcile pass over users in sync is read-only.
+
+export type AccountKind = keyof typeof userAccountFields
+
+/** A Better Auth account as the sync mirrors it. */
+export interface SyncedAccount {
+  id: string
+  providerId: string
+  accountId: string
+}
+
+/** The Better Auth user fields the sync reads; `mapUserToPayload` gets the whole record. */
+export interface SyncedUser {
+  id: string
+  email: string
+  emailVerified?: boolean
+  [field: string]: unknown
+}
+
+/** Better Auth's email/password provider is `credential`; `magic-link` marks magic-link sign-in. */
+export function accountKind(providerId: string): AccountKind {
+  if (providerId === 'credential') return 'emailPassword'
+  if (providerId === 'magic-link') return 'magicLink'
+  return 'social'
+}
+
+export interface PayloadWriterOptions<UserData extends object> {
+  payload: () => Promise<Payload>
+  syncSecret: string
+  usersSlug?: string
+  collectionPrefix?: string
+  mapUserToPayload(user: SyncedUser): UserData
+}
+
+export type EnsureResult = 'created' | 'updated' | 'unchanged'
+
+type Doc = Record<string, unknown> & { id: string | number }
+
+const idOf = (value: unknown): unknown =>
+  value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : value
+
+/** Whether every field of `wanted` already has that value in `doc` (relationships by id). */
+function matches(doc: Doc, wanted: Record<string, unknown>): boolean {
+  return Object.entries(wanted).every(([field, value]) => {
+    const current = doc[field]
+    if (Array.isArray(value) || Array.isArray(current)) {
+      const a = (Array.isArray(current) ? current : []).map((v) => String(idOf(v))).sort()
+      const b = (Array.isArray(value) ? value : []).map((v) => String(idOf(v))).sort()
+      return a.join() === b.join()
+    }
+    return String(idOf(current) ?? '') === String(idOf(value) ?? '')
+  })
+}
+
+export function createPayloadWriter<UserData extends object>(
+  options: PayloadWriterOptions<UserData>,
+) {
+  const usersSlug = options.usersSlug ?? 'users'
+  const slugs = mirrorCollectionSlugs(options.collectionPrefix)
+  const context = (operation: SyncOperation) => ({
+    [SYNC_CONTEXT_KEY]: signSyncOperation(options.syncSecret, operation),
+  })
+
+  async function findBy(payload: Payload, collection: string, field: string, value: string) {
+    const { docs } = await payload.find({
+      collection,
+      where: { [field]: { equals: value } },
+      depth: 0,
+      limit: 1000,
+      pagination: false,
+      overrideAccess: true,
+    })
+    return docs as Doc[]
+  }
+
+  /** Creates or updates one document so that it holds `data`; returns it and what it did. */
+  async function upsert(
+    payload: Payload,
+    collection: string,
+    existing: Doc | undefined,
+    data: Record<string, unknown>,
+  ) {
+    if (!existing) {
+      const doc = (await payload.create({
+        collection,
+        data,
+        context: context({ op: 'create', collection, id: null, data }),
+      })) as Doc
+      return { doc, result: 'created' as EnsureResult }
+    }
+    if (matches(existing, data)) return { doc: existing, result: 'unchanged' as EnsureResult }
+    const doc = (await payload.update({
+      collection,
+      id: existing.id,
+      data,
+      context: context({ op: 'update', collection, id: existing.id, data }),
+    })) as Doc
+    return { doc, result: 'updated' as EnsureResult }
+  }
+
+  return {
+    /** Makes Payload hold `user` and exactly these accounts. */
+    async ensure(user: SyncedUser, accounts: SyncedAccount[]): Promise<EnsureResult> {
+      const payload = await options.payload()
+      let changed = false
+      const linked: Record<AccountKind, Array<string | number>> = {
+        emailPassword: [],
+        magicLink: [],
+        social: [],
+      }
+      for (const account of accounts) {
+        const kind = accountKind(account.providerId)
+        const collection = slugs[kind]
+        const data: Record<string, unknown> = {
+          baAccountId: account.id,
+          baUserId: user.id,
+          email: user.email,
+          emailVerified: user.emailVerified === true,
+          ...(kind === 'social'
+            ? { providerId: account.providerId, accountId: account.accountId }
+            : {}),
+        }
+        const [existing] = await findBy(payload, collection, 'baAccountId', account.id)
+        const { doc, result } = await upsert(payload, collection, existing, data)
+        changed ||= result !== 'unchanged'
+        linked[kind].push(doc.id)
+      }
+      // Accounts unlinked in Better Auth lose their mirror rows.
+      const keep = new Set(accounts.map((account) => account.id))
+      for (const collection of Object.values(slugs)) {
+        for (const row of await findBy(payload, collection, 'baUserId', user.id)) {
+          if (keep.has(String(row.baAccountId))) continue
+          await payload.delete({ collection, id: row.id, overrideAccess: true })
+          changed = true
+        }
+      }
+
+      const data: Record<string, unknown> = {
+        ...options.mapUserToPayload(user),
+        baUserId: user.id,
+        [userAccountFields.emailPassword]: linked.emailPassword[0] ?? null,
+        [userAccountFields.magicLink]: linked.magicLink[0] ?? null,
+        [userAccountFields.social]: linked.social,
+      }
+      const [existing] = await findBy(payload, usersSlug, 'baUserId', user.id)
+      const { result } = await upsert(payload, usersSlug, existing, data)
+      return result === 'unchanged' && changed ? 'updated' : result
+    },
+
+    /** Removes the mirror rows, then the Payload user. */
+    async remove(baUserId: string): Promise<boolean> {
+      const payload = await options.payload()
+      let removed = false
+      for (const collection of [...Object.values(slugs), usersSlug]) {
+        for (const row of await findBy(payload, collection, 'baUserId', baUserId)) {
+          await payload.delete({ collection, id: row.id, overrideAccess: true })
+          removed = true
+        }
+      }
+      return removed
+    },
+  }
+}
