@@ -1,3 +1,5 @@
+export type { PayloadBetterAuthPluginOptions } from './better-auth/options.ts'
+export { PLUGIN_ID, payloadBetterAuthPlugin } from './better-auth/plugin.ts'
 export type { ClosableEventBus, EventBus, TimestampHandler } from './eventBus/types.ts'
 export type {
   BetterAuthClientOptions,

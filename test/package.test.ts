@@ -20,7 +20,7 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc')
 
 const consumer = `
 import { DatabaseSync } from 'node:sqlite'
-import { betterAuthPayloadPlugin, StorageUnavailableError } from 'payload-better-auth'
+import { betterAuthPayloadPlugin, payloadBetterAuthPlugin, StorageUnavailableError } from 'payload-better-auth'
 import { createMemoryEventBus, type EventBus } from 'payload-better-auth/eventBus'
 import { createSqliteStorage, type SecondaryStorage } from 'payload-better-auth/storage'
 
@@ -28,7 +28,7 @@ const storage: SecondaryStorage = createSqliteStorage({ db: new DatabaseSync(':m
 const bus: EventBus = createMemoryEventBus()
 // @ts-expect-error: a SecondaryStorage needs string-returning methods
 const wrong: SecondaryStorage = { get: 1 }
-export { storage, bus, wrong, StorageUnavailableError, betterAuthPayloadPlugin }
+export { storage, bus, wrong, StorageUnavailableError, betterAuthPayloadPlugin, payloadBetterAuthPlugin }
 `
 
 describe('npm pack', () => {
@@ -44,7 +44,7 @@ describe('npm pack', () => {
     )
     // What npm would install next to it: its dependencies and the peers an app brings.
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    for (const name of [...Object.keys(manifest.dependencies), 'payload']) {
+    for (const name of [...Object.keys(manifest.dependencies), 'payload', 'better-auth']) {
       mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true })
       symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name))
     }
@@ -67,6 +67,7 @@ describe('npm pack', () => {
       expect.arrayContaining([
         'StorageUnavailableError',
         'betterAuthPayloadPlugin',
+        'payloadBetterAuthPlugin',
         'createMemoryStorage',
         'createSqliteStorage',
         'createRedisStorage',

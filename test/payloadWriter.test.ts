@@ -67,7 +67,7 @@ describeEachDatabase('payload writer', (kind) => {
     { id: 'acc-google', providerId: 'google', accountId: 'g-7' },
   ]
   const reset = () => Object.assign(writes, { create: 0, update: 0, delete: 0 })
-  const readUser = async (baUserId: string) =>
+  const findUser = async (baUserId: string) =>
     (
       await app.payload.find({
         collection: 'users',
@@ -75,6 +75,11 @@ describeEachDatabase('payload writer', (kind) => {
         depth: 1,
       })
     ).docs[0]
+  const readUser = async (baUserId: string) => {
+    const doc = await findUser(baUserId)
+    if (!doc) throw new Error(`no Payload user with baUserId ${baUserId}`)
+    return doc
+  }
 
   it('creates the mirror rows of every account kind, the user, and the relationships', async () => {
     expect(await writer.ensure(user('u1'), accounts)).toBe('created')
@@ -86,9 +91,9 @@ describeEachDatabase('payload writer', (kind) => {
       plan: 'free',
       baUserId: 'u1',
     })
-    expect((doc?.emailPasswordAccount as { baAccountId: string }).baAccountId).toBe('acc-cred')
-    expect((doc?.magicLinkAccount as { baAccountId: string }).baAccountId).toBe('acc-magic')
-    const social = (doc?.socialAccounts as Array<{ providerId: string; accountId: string }>).map(
+    expect((doc.emailPasswordAccount as { baAccountId: string }).baAccountId).toBe('acc-cred')
+    expect((doc.magicLinkAccount as { baAccountId: string }).baAccountId).toBe('acc-magic')
+    const social = (doc.socialAccounts as Array<{ providerId: string; accountId: string }>).map(
       (a) => `${a.providerId}:${a.accountId}`,
     )
     expect(social.sort()).toEqual(['github:gh-42', 'google:g-7'])
@@ -111,7 +116,7 @@ describeEachDatabase('payload writer', (kind) => {
     ).toBe('updated')
     const doc = await readUser('u1')
     expect(doc).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' })
-    expect((doc?.socialAccounts as unknown[]).length).toBe(1)
+    expect((doc.socialAccounts as unknown[]).length).toBe(1)
     const rows = await app.payload.find({
       collection: '__better_auth_social',
       where: { baAccountId: { equals: 'acc-google' } },
@@ -128,7 +133,7 @@ describeEachDatabase('payload writer', (kind) => {
   it('removes the mirror rows and then the user', async () => {
     await writer.ensure(user('u2'), [{ id: 'acc-u2', providerId: 'credential', accountId: 'u2' }])
     expect(await writer.remove('u2')).toBe(true)
-    expect(await readUser('u2')).toBeUndefined()
+    expect(await findUser('u2')).toBeUndefined()
     const rows = await app.payload.find({
       collection: '__better_auth_email_password',
       where: { baUserId: { equals: 'u2' } },
@@ -144,6 +149,6 @@ describeEachDatabase('payload writer', (kind) => {
       mapUserToPayload: (u) => ({ email: u.email, name: '', plan: 'free' }),
     })
     await expect(intruder.ensure(user('u3'), [])).rejects.toThrow(/refused/)
-    expect(await readUser('u3')).toBeUndefined()
+    expect(await findUser('u3')).toBeUndefined()
   })
 })

@@ -28,3 +28,8 @@ export const QUEUE_DEAD_PREFIX = 'queue:dead:'
 export const queueDeadKey = (group: string, seq: number): string =>
   `${QUEUE_DEAD_PREFIX}${group}:${String(seq).padStart(16, '0')}`
 export const QUEUE_SEQUENCE_KEY = 'queue:seq'
+
+/** One full reconcile per Payload start: the instance that increments this first runs it. */
+export const reconcileLockKey = (payloadStartedAt: number): string =>
+  `reconcile:lock:${payloadStartedAt}`
+export const RECONCILE_LOCK_TTL_SECONDS = 24 * 3600

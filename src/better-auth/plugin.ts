@@ -1,0 +1,316 @@
+import type { BetterAuthPlugin } from 'better-auth'
+import { APIError, createAuthEndpoint } from 'better-auth/api'
+import { getPayload, type Payload } from 'payload'
+import * as z from 'zod'
+import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../shared/keys.ts'
+import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
+import { authMethods } from './authMethods.ts'
+import { createDurableQueue, type DurableQueue, type QueueTask } from './durableQueue.ts'
+import type { PayloadBetterAuthPluginOptions } from './options.ts'
+import { createPayloadWriter, type SyncedAccount, type SyncedUser } from './payloadWriter.ts'
+import { type BetterAuthReader, fullReconcile } from './reconcile.ts'
+import { checkReconcileToken } from './reconcileToken.ts'
+
+export const PLUGIN_ID = 'reconcile-queue-plugin'
+
+/** What the plugin needs from Better Auth's context (its database adapter). */
+interface AdapterLike extends BetterAuthReader {
+  findOne<T>(args: {
+    model: string
+    where: Array<{ field: string; value: unknown }>
+  }): Promise<T | null>
+}
+
+/**
+ * The Better Auth half: mirrors every user and account change into Payload through a durable queue
+ * in the shared storage, reconciles in full on Payload's start and every `reconcileEveryMs`, and
+ * serves the reconcile, methods and warmup endpoints.
+ */
+export function payloadBetterAuthPlugin<User extends object = Record<string, unknown>>(
+  options: PayloadBetterAuthPluginOptions<User> & {
+    /** How to reach Payload. Default `getPayload({ config: payloadConfig })`. */
+    getPayload?: () => Promise<Payload>
+  },
+) {
+  const { storage, eventBus } = options
+  const usersSlug = options.usersSlug ?? 'users'
+  const log = (message: string) => {
+    if (options.enableLogging) console.log(message)
+  }
+  const warn = (message: string) => console.error(message)
+  let queue: DurableQueue | undefined
+  let lastSeedAt: string | null = null
+  let initialized = false
+  let methods: ReturnType<typeof authMethods> = []
+
+  const loadPayload = options.getPayload ?? (() => getPayload({ config: options.payloadConfig }))
+  const writer = createPayloadWriter({
+    payload: loadPayload,
+    syncSecret: requireSecret('BA_TO_PAYLOAD_SECRET', options.syncSecret, {
+      owner: '[better-auth] payloadBetterAuthPlugin',
+      devFallback: SYNC_DEV_SECRET,
+    }),
+    usersSlug,
+    collectionPrefix: options.collectionPrefix,
+    mapUserToPayload: (user) => options.mapUserToPayload(user) as object,
+  })
+
+  /** Queues the task and tries it at once: the caller (a sign-up, say) waits for Payload. */
+  const syncNow = async (task: QueueTask) => {
+    try {
+      await queue?.enqueue(task, { runNow: true })
+    } catch (error) {
+      warn(
+        `[reconcile] could not queue ${task.op}: ${String(error)}; the next full reconcile will catch up`,
+      )
+    }
+  }
+
+  const requireToken = (headers: Headers | undefined) => {
+    const verdict = checkReconcileToken(options.token, headers?.get('x-reconcile-token') ?? null)
+    if (verdict === 'disabled') {
+      throw new APIError('FORBIDDEN', {
+        message: 'The reconcile endpoints are disabled: set a token (RECONCILE_TOKEN) to use them.',
+      })
+    }
+    if (verdict === 'denied') {
+      throw new APIError('UNAUTHORIZED', { message: 'Missing or wrong x-reconcile-token header.' })
+    }
+  }
+  const running = () => {
+    if (!queue)
+      throw new APIError('SERVICE_UNAVAILABLE', {
+        message: 'The sync is still starting; try again.',
+      })
+    return queue
+  }
+
+  return {
+    id: PLUGIN_ID,
+    schema: {
+      user: {
+        fields: {
+          // From the User-Locale header at sign-up; never from the request body.
+          locale: { type: 'string', required: false, input: false },
+        },
+      },
+    },
+    init(ctx) {
+      const adapter = ctx.adapter as unknown as AdapterLike
+      methods = authMethods(ctx.options)
+      queue = createDurableQueue({
+        storage,
+        log: (message) => warn(message),
+        run: async (task) => {
+          if (task.op === 'reconcile') {
+            const result = await fullReconcile({
+              reader: adapter,
+              payload: await loadPayload(),
+              writer,
+              usersSlug,
+            })
+            lastSeedAt = new Date().toISOString()
+            log(
+              `[reconcile] full reconcile: ${result.ensured} users ensured, ${result.removed} removed`,
+            )
+            return
+          }
+          if (task.op === 'delete') {
+            await writer.remove(task.userId)
+            return
+          }
+          const user = await adapter.findOne<SyncedUser>({
+            model: 'user',
+            where: [{ field: 'id', value: task.userId }],
+          })
+          if (!user) {
+            await writer.remove(task.userId)
+            return
+          }
+          const accounts = await adapter.findMany<SyncedAccount>({
+            model: 'account',
+            where: [{ field: 'userId', value: task.userId }],
+          })
+          await writer.ensure(user, accounts)
+        },
+      })
+      startWorker(queue)
+      initialized = true
+      return {
+        // Through the plugin alone, the storage reaches both the session code (options) and the
+        // context; see the issue note on Better Auth's init merge.
+        context: { secondaryStorage: storage },
+        options: {
+          secondaryStorage: storage,
+          databaseHooks: {
+            user: {
+              create: {
+                before: async (user, endpoint) => {
+                  const locale = endpoint?.headers?.get('user-locale')
+                  return locale
+                    ? { data: { ...user, locale: locale.slice(0, 35) } }
+                    : { data: user }
+                },
+                after: async (user) => syncNow({ op: 'ensure', userId: user.id }),
+              },
+              update: { after: async (user) => syncNow({ op: 'ensure', userId: user.id }) },
+              delete: { after: async (user) => syncNow({ op: 'delete', userId: user.id }) },
+            },
+            account: {
+              create: {
+                after: async (account) => syncNow({ op: 'ensure', userId: account.userId }),
+              },
+              update: {
+                after: async (account) => syncNow({ op: 'ensure', userId: account.userId }),
+              },
+              delete: {
+                after: async (account) => syncNow({ op: 'ensure', userId: account.userId }),
+              },
+            },
+          },
+        },
+      }
+    },
+    hooks: {
+      after: [
+        {
+          // Magic-link sign-in creates no account row; record one so the method is mirrored.
+          matcher: (context) => context.path === '/magic-link/verify',
+          handler: async (context) => {
+            const ctx = context as unknown as {
+              context: {
+                newSession?: { user: { id: string } } | null
+                internalAdapter: {
+                  findAccounts(userId: string): Promise<Array<{ providerId: string }>>
+                  createAccount(data: {
+                    userId: string
+                    providerId: string
+                    accountId: string
+                  }): Promise<unknown>
+                }
+              }
+            }
+            const userId = ctx.context.newSession?.user.id
+            if (!userId) return
+            const accounts = await ctx.context.internalAdapter.findAccounts(userId)
+            if (accounts.some((account) => account.providerId === 'magic-link')) return
+            await ctx.context.internalAdapter.createAccount({
+              userId,
+              providerId: 'magic-link',
+              accountId: userId,
+            })
+          },
+        },
+      ],
+    },
+    endpoints: {
+      reconcileStatus: createAuthEndpoint('/reconcile/status', { method: 'GET' }, async (ctx) => {
+        requireToken(ctx.headers)
+        return ctx.json({ ...(await running().status()), reconciling: false, lastSeedAt })
+      }),
+      reconcileRun: createAuthEndpoint('/reconcile/run', { method: 'POST' }, async (ctx) => {
+        requireToken(ctx.headers)
+        await running().enqueue({ op: 'reconcile' })
+        void running().drain()
+        return ctx.json({ queued: true })
+      }),
+      reconcileEnsure: createAuthEndpoint(
+        '/reconcile/ensure',
+        {
+          method: 'POST',
+          body: z.object({ user: z.object({ id: z.string().min(1) }).passthrough() }),
+        },
+        async (ctx) => {
+          requireToken(ctx.headers)
+          const user = await (ctx.context.adapter as unknown as AdapterLike).findOne({
+            model: 'user',
+            where: [{ field: 'id', value: ctx.body.user.id }],
+          })
+          if (!user)
+            throw new APIError('NOT_FOUND', {
+              message: `No Better Auth user has id ${ctx.body.user.id}.`,
+            })
+          const applied = await running().enqueue(
+            { op: 'ensure', userId: ctx.body.user.id },
+            { runNow: true },
+          )
+          return ctx.json({ applied })
+        },
+      ),
+      reconcileDelete: createAuthEndpoint(
+        '/reconcile/delete',
+        { method: 'POST', body: z.object({ baId: z.string().min(1) }) },
+        async (ctx) => {
+          requireToken(ctx.headers)
+          const applied = await running().enqueue(
+            { op: 'delete', userId: ctx.body.baId },
+            { runNow: true },
+          )
+          return ctx.json({ applied })
+        },
+      ),
+      methods: createAuthEndpoint('/methods', { method: 'GET' }, async (ctx) => ctx.json(methods)),
+      warmup: createAuthEndpoint('/warmup', { method: 'GET' }, async (ctx) =>
+        ctx.json({
+          initialized,
+          pluginId: PLUGIN_ID,
+          authMethods: methods.map((m) => m.method),
+          timestamp: new Date().toISOString(),
+        }),
+      ),
+    },
+  } satisfies BetterAuthPlugin
+
+  function startWorker(q: DurableQueue) {
+    let draining = false
+    const tick = setInterval(async () => {
+      if (draining) return
+      draining = true
+      try {
+        await q.drain()
+      } catch (error) {
+        warn(`[reconcile] queue tick failed: ${String(error)}`)
+      } finally {
+        draining = false
+      }
+    }, options.tickMs ?? 1_000)
+    tick.unref()
+    const periodic = setInterval(
+      () =>
+        void q.enqueue({ op: 'reconcile' }).catch((e: unknown) => warn(`[reconcile] ${String(e)}`)),
+      options.reconcileEveryMs ?? 30 * 60_000,
+    )
+    periodic.unref()
+    void coordinate(q)
+  }
+
+  /** The start-up protocol: reconcile once per Payload start, whichever instance gets there first. */
+  async function coordinate(q: DurableQueue) {
+    const claim = async (payloadStartedAt: number) => {
+      if (
+        (await storage.increment(
+          reconcileLockKey(payloadStartedAt),
+          RECONCILE_LOCK_TTL_SECONDS,
+        )) !== 1
+      )
+        return
+      log(`[better-auth] Payload started at ${payloadStartedAt}: queueing a full reconcile`)
+      await q.enqueue({ op: 'reconcile' })
+    }
+    try {
+      eventBus.subscribeToTimestamp('payload', (ts) => {
+        claim(ts).catch((error: unknown) =>
+          warn(`[better-auth] reconcile claim failed: ${String(error)}`),
+        )
+      })
+      const payloadTs = Number(await storage.get(timestampKey('payload'))) || 0
+      const betterAuthTs = Number(await storage.get(timestampKey('better-auth'))) || 0
+      if (payloadTs > betterAuthTs) {
+        await storage.set(timestampKey('better-auth'), String(Date.now()))
+        await claim(payloadTs)
+      }
+    } catch (error) {
+      warn(`[better-auth] start-up coordination failed: ${String(error)}`)
+    }
+  }
+}
