@@ -1,75 +1,326 @@
-import { DatabaseSync } from 'node:sqlite'
-import { betterAuth } from 'better-auth'
-import { getMigrations } from 'better-auth/db/migration'
-import { admin } from 'better-auth/plugins'
+import type { Payload } from 'payload'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { payloadBetterAuthPlugin } from '../src/index.ts'
-import { TEST_BETTER_AUTH_SECRET, TEST_SYNC_SECRET } from './helpers/betterAuth.ts'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describeEachDatabase } from './helpers/databases.ts'
+import { eventually } from './helpers/eventually.ts'
 import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { cookieOf, createSyncedAuth, RECONCILE_TOKEN } from './helpers/syncedAuth.ts'
 
-describe('payloadBetterAuthPlugin (smoke)', () => {
+// Better Auth with payloadBetterAuthPlugin and a real Payload in one process: every change is in
+// Payload before the Better Auth call returns, sessions authenticate Payload, and the reconcile
+// endpoints guard themselves.
+
+const usersCollection = {
+  slug: 'users',
+  fields: [
+    { name: 'email', type: 'email' as const, required: true },
+    { name: 'name', type: 'text' as const },
+  ],
+}
+
+async function mirrored(payload: Payload, baUserId: string) {
+  const { docs } = await payload.find({
+    collection: 'users',
+    where: { baUserId: { equals: baUserId } },
+    depth: 1,
+  })
+  return docs[0] as (Record<string, unknown> & { id: number | string }) | undefined
+}
+
+describeEachDatabase('payloadBetterAuthPlugin', (kind) => {
   let app: TestPayload
+  let synced: Awaited<ReturnType<typeof createSyncedAuth>>
   const storage = createMemoryStorage()
   const eventBus = createMemoryEventBus()
+
   beforeAll(async () => {
-    app = await startPayload('sqlite', {
+    app = await startPayload(kind, {
       plugin: { storage, eventBus },
-      collections: [
-        {
-          slug: 'users',
-          fields: [
-            { name: 'email', type: 'email', required: true },
-            { name: 'name', type: 'text' },
-          ],
-        },
-      ],
+      collections: [usersCollection],
+    })
+    synced = await createSyncedAuth({
+      payload: async () => app.payload,
+      config: app.payload.config,
+      storage,
+      eventBus,
     })
   })
   afterAll(() => app?.close())
 
-  it('mirrors a sign-up before it returns, and the cookie authenticates Payload', async () => {
-    const auth = betterAuth({
-      baseURL: 'http://localhost:3000',
-      secret: TEST_BETTER_AUTH_SECRET,
-      database: new DatabaseSync(':memory:'),
-      emailAndPassword: { enabled: true },
-      logger: { disabled: true },
-      plugins: [
-        admin(),
-        payloadBetterAuthPlugin({
-          payloadConfig: app.payload.config,
-          getPayload: async () => app.payload,
-          token: 'reconcile-token-for-tests',
-          storage,
-          eventBus,
-          syncSecret: TEST_SYNC_SECRET,
-          mapUserToPayload: (user) => ({ email: user.email, name: String(user.name ?? '') }),
-        }),
-      ],
-    })
-    await (await getMigrations(auth.options)).runMigrations()
-    const { headers, response } = await auth.api.signUpEmail({
-      body: { email: 'plugin@example.com', password: 'correct-horse-battery', name: 'Plug' },
-      headers: new Headers({ 'user-locale': 'de-CH' }),
+  const signUp = (email: string, locale?: string) =>
+    synced.auth.api.signUpEmail({
+      body: { email, password: 'correct-horse-battery', name: 'Grace' },
+      headers: new Headers(locale ? { 'user-locale': locale } : {}),
       returnHeaders: true,
     })
-    const found = await app.payload.find({
-      collection: 'users',
-      where: { baUserId: { equals: response.user.id } },
-      depth: 1,
-    })
-    const doc = found.docs[0]
-    if (!doc) throw new Error('the sign-up was not mirrored')
-    expect(doc).toMatchObject({ email: 'plugin@example.com', name: 'Plug' })
-    expect((doc.emailPasswordAccount as { email: string }).email).toBe('plugin@example.com')
-    expect(await storage.get(response.token as string)).not.toBeNull()
-    const cookie = (headers.get('set-cookie') ?? '').split(';')[0] as string
-    expect((await app.payload.auth({ headers: new Headers({ cookie }) })).user?.email).toBe(
-      'plugin@example.com',
+
+  it('sign-up: the Payload user and its email/password mirror exist when the call returns', async () => {
+    const { response, headers } = await signUp('signup@example.com', 'fr-CA')
+    const doc = await mirrored(app.payload, response.user.id)
+    expect(doc).toMatchObject({ email: 'signup@example.com', name: 'Grace' })
+    expect((doc?.emailPasswordAccount as { baUserId: string; email: string }).email).toBe(
+      'signup@example.com',
     )
-    const stored = JSON.parse((await storage.get(response.token as string)) as string)
-    expect(stored.user.locale).toBe('de-CH')
+    const session = await synced.auth.api.getSession({
+      headers: new Headers({ cookie: cookieOf(headers) }),
+    })
+    expect((session?.user as { locale?: string }).locale).toBe('fr-CA')
+  })
+
+  it('sign-in: the cookie authenticates Payload; sign-out, revoke and ban end it', async () => {
+    const { response } = await signUp('session@example.com')
+    const signIn = async () =>
+      cookieOf(
+        (
+          await synced.auth.api.signInEmail({
+            body: { email: 'session@example.com', password: 'correct-horse-battery' },
+            returnHeaders: true,
+          })
+        ).headers,
+      )
+    const payloadUser = async (cookie: string) =>
+      (await app.payload.auth({ headers: new Headers({ cookie }) })).user
+
+    const first = await signIn()
+    expect((await payloadUser(first))?.email).toBe('session@example.com')
+    await synced.auth.api.signOut({ headers: new Headers({ cookie: first }) })
+    expect(await payloadUser(first)).toBeNull()
+
+    const second = await signIn()
+    await synced.auth.api.revokeSessions({ headers: new Headers({ cookie: second }) })
+    expect(await payloadUser(second)).toBeNull()
+
+    const third = await signIn()
+    const { headers: adminHeaders } = await signUp('admin@example.com')
+    const adminCookie = cookieOf(adminHeaders)
+    const adminId = (
+      await synced.auth.api.getSession({ headers: new Headers({ cookie: adminCookie }) })
+    )?.user.id as string
+    const ctx = await synced.auth.$context
+    await ctx.internalAdapter.updateUser(adminId, { role: 'admin' })
+    await synced.auth.api.banUser({
+      body: { userId: response.user.id },
+      headers: new Headers({ cookie: adminCookie }),
+    })
+    expect(await payloadUser(third)).toBeNull()
+  })
+
+  it('update: a new name and email are in Payload when updateUser returns', async () => {
+    const { response, headers } = await signUp('before@example.com')
+    await synced.auth.api.updateUser({
+      body: { name: 'Renamed' },
+      headers: new Headers({ cookie: cookieOf(headers) }),
+    })
+    expect(await mirrored(app.payload, response.user.id)).toMatchObject({ name: 'Renamed' })
+    const ctx = await synced.auth.$context
+    await ctx.internalAdapter.updateUser(response.user.id, { email: 'after@example.com' })
+    const doc = await mirrored(app.payload, response.user.id)
+    expect(doc).toMatchObject({ email: 'after@example.com' })
+    expect((doc?.emailPasswordAccount as { email: string }).email).toBe('after@example.com')
+  })
+
+  it('magic link: sign-in through the link adds the magic-link mirror', async () => {
+    await synced.auth.api.signInMagicLink({
+      body: { email: 'magic@example.com' },
+      headers: new Headers(),
+    })
+    const url = new URL(synced.magicLinks.at(-1) as string)
+    const token = url.searchParams.get('token') as string
+    await synced.auth.api.magicLinkVerify({ query: { token }, headers: new Headers() })
+    const user = (
+      await app.payload.find({
+        collection: 'users',
+        where: { email: { equals: 'magic@example.com' } },
+        depth: 1,
+      })
+    ).docs[0]
+    expect((user?.magicLinkAccount as { email: string } | undefined)?.email).toBe(
+      'magic@example.com',
+    )
+  })
+
+  it('delete: the Payload user and its mirror rows are gone when the call returns', async () => {
+    const { response } = await signUp('gone@example.com')
+    const ctx = await synced.auth.$context
+    await ctx.internalAdapter.deleteUser(response.user.id)
+    expect(await mirrored(app.payload, response.user.id)).toBeUndefined()
+    const rows = await app.payload.find({
+      collection: '__better_auth_email_password',
+      where: { baUserId: { equals: response.user.id } },
+    })
+    expect(rows.totalDocs).toBe(0)
+  })
+
+  describe('reconcile endpoints', () => {
+    const call = (path: string, init: RequestInit = {}) =>
+      synced.auth.handler(new Request(`http://localhost:3000/api/auth${path}`, init))
+    const json = { 'content-type': 'application/json' }
+
+    it('refuse a wrong, missing or empty token with a clear 401', async () => {
+      for (const headers of [{ 'x-reconcile-token': 'wrong' }, {}, { 'x-reconcile-token': '' }]) {
+        const response = await call('/reconcile/status', { headers })
+        expect(response.status).toBe(401)
+        expect(await response.text()).toMatch(/x-reconcile-token/)
+      }
+    })
+
+    it('report status with the right token', async () => {
+      const response = await call('/reconcile/status', {
+        headers: { 'x-reconcile-token': RECONCILE_TOKEN },
+      })
+      expect(response.status).toBe(200)
+      const body = (await response.json()) as Record<string, unknown>
+      for (const field of [
+        'queueSize',
+        'userOperationTasks',
+        'fullReconcileTasks',
+        'processing',
+        'processed',
+        'failed',
+        'lastError',
+        'lastSeedAt',
+        'deadLetters',
+      ]) {
+        expect(body).toHaveProperty(field)
+      }
+    })
+
+    it('answer 400 to malformed JSON and bodies, 404 to an unknown user', async () => {
+      const headers = { ...json, 'x-reconcile-token': RECONCILE_TOKEN }
+      const malformed = await call('/reconcile/ensure', {
+        method: 'POST',
+        headers,
+        body: '{"user": ',
+      })
+      expect(malformed.status).toBe(400)
+      const noId = await call('/reconcile/ensure', {
+        method: 'POST',
+        headers,
+        body: '{"user": {}}',
+      })
+      expect(noId.status).toBe(400)
+      const badDelete = await call('/reconcile/delete', {
+        method: 'POST',
+        headers,
+        body: '{"baId": 5}',
+      })
+      expect(badDelete.status).toBe(400)
+      const unknown = await call('/reconcile/ensure', {
+        method: 'POST',
+        headers,
+        body: '{"user": {"id": "nobody"}}',
+      })
+      expect(unknown.status).toBe(404)
+      expect(await unknown.text()).toMatch(/nobody/)
+    })
+
+    it('ensure and delete by hand, and a full run', async () => {
+      const headers = { ...json, 'x-reconcile-token': RECONCILE_TOKEN }
+      const { response } = await signUp('manual@example.com')
+      await app.payload.delete({
+        collection: 'users',
+        where: { baUserId: { equals: response.user.id } },
+      })
+      const ensure = await call('/reconcile/ensure', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ user: { id: response.user.id } }),
+      })
+      expect(ensure.status).toBe(200)
+      expect(await mirrored(app.payload, response.user.id)).toBeDefined()
+      const remove = await call('/reconcile/delete', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ baId: response.user.id }),
+      })
+      expect(remove.status).toBe(200)
+      expect(await mirrored(app.payload, response.user.id)).toBeUndefined()
+      const run = await call('/reconcile/run', { method: 'POST', headers })
+      expect(run.status).toBe(200)
+      await eventually(async () =>
+        expect(await mirrored(app.payload, response.user.id)).toBeDefined(),
+      )
+    })
+
+    it('methods and warmup are public', async () => {
+      const methods = (await (await call('/methods')).json()) as Array<{ method: string }>
+      expect(methods.map((m) => m.method)).toEqual(['emailAndPassword', 'magicLink'])
+      const warmup = (await (await call('/warmup')).json()) as Record<string, unknown>
+      expect(warmup).toMatchObject({
+        initialized: true,
+        pluginId: 'reconcile-queue-plugin',
+        authMethods: ['emailAndPassword', 'magicLink'],
+      })
+    })
+  })
+})
+
+describe('reconcile endpoints without a token', () => {
+  it('answer that they are disabled (fail closed)', async () => {
+    const storage = createMemoryStorage()
+    const eventBus = createMemoryEventBus()
+    const app = await startPayload('sqlite', {
+      plugin: { storage, eventBus },
+      collections: [usersCollection],
+    })
+    try {
+      for (const token of ['', undefined]) {
+        const { auth } = await createSyncedAuth({
+          payload: async () => app.payload,
+          config: app.payload.config,
+          storage,
+          eventBus,
+          token,
+        })
+        const response = await auth.handler(
+          new Request('http://localhost:3000/api/auth/reconcile/status', {
+            headers: { 'x-reconcile-token': '' },
+          }),
+        )
+        expect(response.status).toBe(403)
+        expect(await response.text()).toMatch(/disabled/)
+      }
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('Payload unreachable', () => {
+  it('50 sign-ups while Payload is down all arrive once it is back', async () => {
+    const storage = createMemoryStorage()
+    const eventBus = createMemoryEventBus()
+    const app = await startPayload('sqlite', {
+      plugin: { storage, eventBus },
+      collections: [usersCollection],
+    })
+    let up = false
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const { auth } = await createSyncedAuth({
+        payload: async () => {
+          if (!up) throw new Error('connect ECONNREFUSED (Payload is down)')
+          return app.payload
+        },
+        config: app.payload.config,
+        storage,
+        eventBus,
+      })
+      for (let i = 0; i < 50; i++) {
+        await auth.api.signUpEmail({
+          body: { email: `down-${i}@example.com`, password: 'correct-horse-battery', name: 'D' },
+        })
+      }
+      expect((await app.payload.count({ collection: 'users' })).totalDocs).toBe(0)
+      up = true
+      await eventually(
+        async () => expect((await app.payload.count({ collection: 'users' })).totalDocs).toBe(50),
+        { timeoutMs: 20_000 },
+      )
+    } finally {
+      vi.restoreAllMocks()
+      await app.close()
+    }
   })
 })

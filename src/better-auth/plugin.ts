@@ -1,5 +1,5 @@
 import type { BetterAuthPlugin } from 'better-auth'
-import { APIError, createAuthEndpoint } from 'better-auth/api'
+import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
 import { getPayload, type Payload } from 'payload'
 import * as z from 'zod'
 import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../shared/keys.ts'
@@ -176,7 +176,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         {
           // Magic-link sign-in creates no account row; record one so the method is mirrored.
           matcher: (context) => context.path === '/magic-link/verify',
-          handler: async (context) => {
+          handler: createAuthMiddleware(async (context) => {
             const ctx = context as unknown as {
               context: {
                 newSession?: { user: { id: string } } | null
@@ -199,7 +199,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
               providerId: 'magic-link',
               accountId: userId,
             })
-          },
+          }),
         },
       ],
     },

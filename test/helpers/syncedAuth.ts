@@ -1,0 +1,61 @@
+import { DatabaseSync } from 'node:sqlite'
+import { type BetterAuthPlugin, betterAuth } from 'better-auth'
+import { getMigrations } from 'better-auth/db/migration'
+import { admin, magicLink } from 'better-auth/plugins'
+import type { Payload, SanitizedConfig } from 'payload'
+import type { EventBus } from '../../src/eventBus/types.ts'
+import { payloadBetterAuthPlugin } from '../../src/index.ts'
+import type { SecondaryStorage } from '../../src/storage/types.ts'
+import { TEST_BETTER_AUTH_SECRET, TEST_SYNC_SECRET } from './betterAuth.ts'
+
+export const RECONCILE_TOKEN = 'test-reconcile-token-0123456789'
+
+/**
+ * A real Better Auth with the sync plugin writing into `payload()`. The storage is passed only
+ * through the plugin, as the manual's example does.
+ */
+export async function createSyncedAuth(args: {
+  payload: () => Promise<Payload>
+  config: SanitizedConfig
+  storage: SecondaryStorage
+  eventBus: EventBus
+  database?: DatabaseSync
+  token?: string | undefined
+  plugins?: BetterAuthPlugin[]
+  tickMs?: number
+}) {
+  const { payload, config, storage, eventBus, plugins = [], tickMs = 50 } = args
+  const database = args.database ?? new DatabaseSync(':memory:')
+  // An explicit `token: undefined` means "not configured", unlike leaving it out.
+  const token = 'token' in args ? args.token : RECONCILE_TOKEN
+  const magicLinks: string[] = []
+  const auth = betterAuth({
+    baseURL: 'http://localhost:3000',
+    secret: TEST_BETTER_AUTH_SECRET,
+    database,
+    emailAndPassword: { enabled: true },
+    logger: { disabled: true },
+    plugins: [
+      admin(),
+      magicLink({ sendMagicLink: async ({ url }) => void magicLinks.push(url) }),
+      ...plugins,
+      payloadBetterAuthPlugin({
+        payloadConfig: config,
+        getPayload: payload,
+        token,
+        storage,
+        eventBus,
+        syncSecret: TEST_SYNC_SECRET,
+        tickMs,
+        enableLogging: true,
+        mapUserToPayload: (user) => ({ email: user.email, name: String(user.name ?? '') }),
+      }),
+    ],
+  })
+  await (await getMigrations(auth.options)).runMigrations()
+  await auth.$context // runs the plugins' init
+  return { auth, magicLinks, database }
+}
+
+export const cookieOf = (headers: Headers) =>
+  (headers.get('set-cookie') ?? '').split(';')[0] as string
