@@ -19,6 +19,13 @@ const usersCollection = {
   ],
 }
 
+/** The mirrored Payload user; throws when there is none. */
+async function mustMirror(payload: Payload, baUserId: string) {
+  const doc = await mirrored(payload, baUserId)
+  if (!doc) throw new Error(`no Payload user mirrors Better Auth user ${baUserId}`)
+  return doc
+}
+
 async function mirrored(payload: Payload, baUserId: string) {
   const { docs } = await payload.find({
     collection: 'users',
@@ -57,15 +64,15 @@ describeEachDatabase('payloadBetterAuthPlugin', (kind) => {
 
   it('sign-up: the Payload user and its email/password mirror exist when the call returns', async () => {
     const { response, headers } = await signUp('signup@example.com', 'fr-CA')
-    const doc = await mirrored(app.payload, response.user.id)
+    const doc = await mustMirror(app.payload, response.user.id)
     expect(doc).toMatchObject({ email: 'signup@example.com', name: 'Grace' })
-    expect((doc?.emailPasswordAccount as { baUserId: string; email: string }).email).toBe(
+    expect((doc.emailPasswordAccount as { baUserId: string; email: string }).email).toBe(
       'signup@example.com',
     )
     const session = await synced.auth.api.getSession({
       headers: new Headers({ cookie: cookieOf(headers) }),
     })
-    expect((session?.user as { locale?: string }).locale).toBe('fr-CA')
+    expect((session?.user as { locale?: string } | undefined)?.locale).toBe('fr-CA')
   })
 
   it('sign-in: the cookie authenticates Payload; sign-out, revoke and ban end it', async () => {
@@ -115,9 +122,9 @@ describeEachDatabase('payloadBetterAuthPlugin', (kind) => {
     expect(await mirrored(app.payload, response.user.id)).toMatchObject({ name: 'Renamed' })
     const ctx = await synced.auth.$context
     await ctx.internalAdapter.updateUser(response.user.id, { email: 'after@example.com' })
-    const doc = await mirrored(app.payload, response.user.id)
+    const doc = await mustMirror(app.payload, response.user.id)
     expect(doc).toMatchObject({ email: 'after@example.com' })
-    expect((doc?.emailPasswordAccount as { email: string }).email).toBe('after@example.com')
+    expect((doc.emailPasswordAccount as { email: string }).email).toBe('after@example.com')
   })
 
   it('magic link: sign-in through the link adds the magic-link mirror', async () => {
