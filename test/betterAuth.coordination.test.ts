@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { createMemoryEventBus } from 'payload-better-auth/eventBus'
+import { createMemoryStorage } from 'payload-better-auth/storage'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { eventually, sleep } from './helpers/eventually.ts'
+import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { createSyncedAuth } from './helpers/syncedAuth.ts'
+import { tempDir } from './helpers/tempDir.ts'
+
+// The start-up protocol across instances: with two Better Auth instances of one app and Payload
+// (re)starting, exactly one full reconcile runs per Payload start.
+
+const dir = tempDir('coordination')
+const apps: TestPayload[] = []
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await Promise.all(apps.splice(0).map((app) => app.close()))
+})
+
+describe('start-up coordination', () => {
+  it('two Better Auth instances and a Payload restart: one full reconcile per Payload start', async () => {
+    const storage = createMemoryStorage()
+    const eventBus = createMemoryEventBus()
+    const reconciles: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      if (String(args[0]).startsWith('[reconcile] full reconcile')) reconciles.push(String(args[0]))
+    })
+    const first = await startPayload('sqlite', { plugin: { storage, eventBus } })
+    apps.push(first)
+    let current = first
+    const path = join(dir, 'ba.db')
+    // Two instances of one Better Auth app: one database, started one after the other.
+    const instances = []
+    for (let i = 0; i < 2; i++) {
+      instances.push(
+        await createSyncedAuth({
+          payload: async () => current.payload,
+          config: first.payload.config,
+          storage,
+          eventBus,
+          database: new DatabaseSync(path),
+        }),
+      )
+    }
+    expect(instances).toHaveLength(2)
+    await eventually(() => expect(reconciles).toHaveLength(1))
+    await sleep(400) // several ticks of both workers: nothing more runs
+    expect(reconciles).toHaveLength(1)
+
+    // Payload restarts: its onInit records a new timestamp and tells the bus.
+    await sleep(5) // a later millisecond than the first start
+    current = await startPayload('sqlite', { plugin: { storage, eventBus } })
+    apps.push(current)
+    await eventually(() => expect(reconciles).toHaveLength(2))
+    await sleep(400)
+    expect(reconciles).toHaveLength(2)
+  })
+})
