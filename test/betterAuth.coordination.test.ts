@@ -55,5 +55,17 @@ describe('start-up coordination', () => {
     await eventually(() => expect(reconciles).toHaveLength(2))
     await sleep(400)
     expect(reconciles).toHaveLength(2)
+
+    // A third instance starting later sees a Payload start newer than Better Auth's last one, but
+    // that start was already reconciled: the lock in the storage says so.
+    await createSyncedAuth({
+      payload: async () => current.payload,
+      config: first.payload.config,
+      storage,
+      eventBus,
+      database: new DatabaseSync(path),
+    })
+    await sleep(400)
+    expect(reconciles).toHaveLength(2)
   })
 })
