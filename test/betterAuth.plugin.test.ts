@@ -1,10 +1,12 @@
+import { Redis as IORedis } from 'ioredis'
 import type { Payload } from 'payload'
-import { createMemoryEventBus } from 'payload-better-auth/eventBus'
-import { createMemoryStorage } from 'payload-better-auth/storage'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createMemoryEventBus, createRedisEventBus } from 'payload-better-auth/eventBus'
+import { createMemoryStorage, createRedisStorage } from 'payload-better-auth/storage'
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
 import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { uniquePrefix } from './helpers/redis.ts'
 import { cookieOf, createSyncedAuth, RECONCILE_TOKEN } from './helpers/syncedAuth.ts'
 
 // Better Auth with payloadBetterAuthPlugin and a real Payload in one process: every change is in
@@ -35,11 +37,29 @@ async function mirrored(payload: Payload, baUserId: string) {
   return docs[0] as (Record<string, unknown> & { id: number | string }) | undefined
 }
 
-describeEachDatabase('payloadBetterAuthPlugin', (kind) => {
+describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bus)', (kind) => {
   let app: TestPayload
   let synced: Awaited<ReturnType<typeof createSyncedAuth>>
-  const storage = createMemoryStorage()
-  const eventBus = createMemoryEventBus()
+  // SQLite runs with the in-memory storage and bus; Postgres with Redis for both, when it is up.
+  const redisUrl = kind === 'postgres' ? inject('redisUrl') : null
+  const clients = redisUrl
+    ? [new IORedis(redisUrl), new IORedis(redisUrl), new IORedis(redisUrl)]
+    : []
+  const [client, publisher, subscriber] = clients
+  const prefix = uniquePrefix('ba-plugin')
+  const storage = client ? createRedisStorage({ redis: client, prefix }) : createMemoryStorage()
+  const eventBus =
+    publisher && subscriber
+      ? createRedisEventBus({ publisher, subscriber, channelPrefix: prefix })
+      : createMemoryEventBus()
+  afterAll(async () => {
+    if (client) {
+      const keys = await client.keys(`${prefix}*`)
+      if (keys.length > 0) await client.del(...keys)
+    }
+    await eventBus.close?.()
+    for (const c of clients) c.disconnect()
+  })
 
   beforeAll(async () => {
     app = await startPayload(kind, {

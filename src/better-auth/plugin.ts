@@ -263,13 +263,18 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
 
   function startWorker(q: DurableQueue) {
     let draining = false
+    let lastTickError = 0
     const tick = setInterval(async () => {
       if (draining) return
       draining = true
       try {
         await q.drain()
       } catch (error) {
-        warn(`[reconcile] queue tick failed: ${String(error)}`)
+        // One line per outage, not one per tick.
+        if (Date.now() - lastTickError > 30_000) {
+          lastTickError = Date.now()
+          warn(`[reconcile] queue tick failed (retrying every tick): ${String(error)}`)
+        }
       } finally {
         draining = false
       }
