@@ -130,6 +130,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
           const accounts = await adapter.findMany<SyncedAccount>({
             model: 'account',
             where: [{ field: 'userId', value: task.userId }],
+            limit: 1_000,
           })
           await writer.ensure(user, accounts)
         },

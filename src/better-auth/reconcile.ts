@@ -14,6 +14,22 @@ export interface BetterAuthReader {
 
 export const RECONCILE_PAGE_SIZE = 500
 
+/** Every account of these users, in pages: Better Auth caps an unlimited findMany at 100 rows. */
+async function allAccountsOf(reader: BetterAuthReader, userIds: string[]) {
+  const accounts: Array<SyncedAccount & { userId: string }> = []
+  for (let offset = 0; ; offset += RECONCILE_PAGE_SIZE) {
+    const page = await reader.findMany<SyncedAccount & { userId: string }>({
+      model: 'account',
+      where: [{ field: 'userId', operator: 'in', value: userIds }],
+      limit: RECONCILE_PAGE_SIZE,
+      offset,
+      sortBy: { field: 'id', direction: 'asc' },
+    })
+    accounts.push(...page)
+    if (page.length < RECONCILE_PAGE_SIZE) return accounts
+  }
+}
+
 /**
  * Brings Payload in line with Better Auth, a page of 500 at a time on each side so memory stays
  * bounded: every Better Auth user is ensured (a no-op when Payload already matches), then every
@@ -39,10 +55,10 @@ export async function fullReconcile({
       sortBy: { field: 'id', direction: 'asc' },
     })
     if (users.length === 0) break
-    const accounts = await reader.findMany<SyncedAccount & { userId: string }>({
-      model: 'account',
-      where: [{ field: 'userId', operator: 'in', value: users.map((user) => user.id) }],
-    })
+    const accounts = await allAccountsOf(
+      reader,
+      users.map((user) => user.id),
+    )
     const byUser = new Map<string, SyncedAccount[]>()
     for (const account of accounts)
       byUser.set(account.userId, [...(byUser.get(account.userId) ?? []), account])
@@ -72,6 +88,8 @@ export async function fullReconcile({
             await reader.findMany<{ id: string }>({
               model: 'user',
               where: [{ field: 'id', operator: 'in', value: ids }],
+              // Better Auth caps an unlimited findMany at 100 rows.
+              limit: ids.length,
             })
           ).map((user) => user.id),
     )
