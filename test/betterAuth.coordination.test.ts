@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
-import { createMemoryStorage } from 'payload-better-auth/storage'
+import { createMemoryStorage, createSqliteStorage } from 'payload-better-auth/storage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { eventually, sleep } from './helpers/eventually.ts'
 import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { startPeer } from './helpers/peer.ts'
 import { createSyncedAuth } from './helpers/syncedAuth.ts'
 import { tempDir } from './helpers/tempDir.ts'
 
@@ -67,5 +68,38 @@ describe('start-up coordination', () => {
     })
     await sleep(400)
     expect(reconciles).toHaveLength(2)
+  })
+})
+
+describe('a killed Better Auth process', () => {
+  it('loses no queued task: the next process applies every sign-up made while Payload was down', async () => {
+    const storagePath = join(dir, 'killed-storage.db')
+    const database = join(dir, 'killed-ba.db')
+    const peer = await startPeer({ storage: { kind: 'sqlite', path: storagePath } })
+    expect(await peer.request('signUpWhilePayloadIsDown', { database, count: 20 })).toBe(20)
+    await peer.stop('SIGKILL')
+
+    const storage = createSqliteStorage({ db: new DatabaseSync(storagePath) })
+    const eventBus = createMemoryEventBus()
+    const app = await startPayload('sqlite', { plugin: { storage, eventBus } })
+    apps.push(app)
+    expect((await app.payload.count({ collection: 'users' })).totalDocs).toBe(0)
+    await createSyncedAuth({
+      payload: async () => app.payload,
+      config: app.payload.config,
+      storage,
+      eventBus,
+      database: new DatabaseSync(database),
+    })
+    await eventually(
+      async () => expect((await app.payload.count({ collection: 'users' })).totalDocs).toBe(20),
+      {
+        timeoutMs: 20_000,
+      },
+    )
+    const emails = (
+      await app.payload.find({ collection: 'users', limit: 100, sort: 'email' })
+    ).docs.map((d) => d.email)
+    expect(new Set(emails).size).toBe(20)
   })
 })

@@ -8,7 +8,8 @@ export interface Peer {
   request<T = unknown>(op: string, args?: Record<string, unknown>): Promise<T>
   /** Timestamps this peer received for `service`, in arrival order. */
   received(service: string): number[]
-  stop(): Promise<void>
+  /** Ends the process (SIGTERM, or SIGKILL to give it no chance to clean up). */
+  stop(signal?: NodeJS.Signals): Promise<void>
 }
 
 /** Starts `test/fixtures/peer.ts` in its own Node process and waits until it is up. */
@@ -71,11 +72,11 @@ export async function startPeer(config: PeerConfig): Promise<Peer> {
       })
     },
     received: (service) => events.get(service) ?? [],
-    stop: () =>
+    stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
-        child.kill('SIGTERM')
+        child.kill(signal)
       }),
   }
 }
