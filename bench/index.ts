@@ -20,6 +20,7 @@ import {
 import { reachable } from '../test/setup/reachable.ts'
 import { type Comparison, compare, percentile } from './measure.ts'
 import { benchRequestAuth } from './requestAuth.ts'
+import { benchSync } from './sync.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const scratch = mkdtempSync(join(tmpdir(), 'pba-bench-'))
@@ -267,4 +268,9 @@ if (redis) {
   client.disconnect()
 }
 console.table(authRows)
+
+console.log('Better Auth -> Payload sync (SQLite storage, Payload on SQLite)')
+const sync = await benchSync(scratch)
+console.table(sync.signUps)
+console.table(sync.reconcile)
 rmSync(scratch, { recursive: true, force: true })
