@@ -5,7 +5,7 @@ import { createMemoryStorage, createRedisStorage } from 'payload-better-auth/sto
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
-import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { startPayload, syncCreate, type TestPayload } from './helpers/payload.ts'
 import { uniquePrefix } from './helpers/redis.ts'
 import { cookieOf, createSyncedAuth, RECONCILE_TOKEN } from './helpers/syncedAuth.ts'
 
@@ -347,6 +347,56 @@ describe('Payload unreachable', () => {
       )
     } finally {
       vi.restoreAllMocks()
+      await app.close()
+    }
+  })
+})
+
+describe("usersSlug: 'members' on both sides", () => {
+  it('mirrors into members, reconciles members, and the session authenticates a member', async () => {
+    const storage = createMemoryStorage()
+    const eventBus = createMemoryEventBus()
+    const app = await startPayload('sqlite', {
+      plugin: { storage, eventBus, usersSlug: 'members' },
+    })
+    try {
+      const { auth } = await createSyncedAuth({
+        payload: async () => app.payload,
+        config: app.payload.config,
+        storage,
+        eventBus,
+        usersSlug: 'members',
+      })
+      const { headers, response } = await auth.api.signUpEmail({
+        body: { email: 'member@example.com', password: 'correct-horse-battery', name: 'M' },
+        returnHeaders: true,
+      })
+      const { docs } = await app.payload.find({
+        collection: 'members',
+        where: { baUserId: { equals: response.user.id } },
+      })
+      expect(docs).toHaveLength(1)
+      const { user } = await app.payload.auth({
+        headers: new Headers({ cookie: cookieOf(headers) }),
+      })
+      expect(user).toMatchObject({ collection: 'members', email: 'member@example.com' })
+      // A full reconcile pages through members too: a member whose Better Auth user is gone goes.
+      await syncCreate(app.payload, 'members', {
+        email: 'orphan@example.com',
+        baUserId: 'no-such-user',
+      })
+      const run = await auth.handler(
+        new Request('http://localhost:3000/api/auth/reconcile/run', {
+          method: 'POST',
+          headers: { 'x-reconcile-token': RECONCILE_TOKEN },
+        }),
+      )
+      expect(run.status).toBe(200)
+      await eventually(async () => {
+        const emails = (await app.payload.find({ collection: 'members' })).docs.map((d) => d.email)
+        expect(emails).toEqual(['member@example.com'])
+      })
+    } finally {
       await app.close()
     }
   })

@@ -37,8 +37,10 @@ export interface DurableQueueOptions {
   backoffBaseMs?: number
   /** Default 300 000 (5 min). */
   backoffMaxMs?: number
-  /** How long a worker may hold a group before another may take over (s). Default 120. */
+  /** How long a worker may hold a user's group before another may take over (s). Default 120. */
   leaseSeconds?: number
+  /** The same for the full reconcile, which takes minutes on large user bases (s). Default 1 800. */
+  reconcileLeaseSeconds?: number
   log?(message: string): void
   random?(): number
 }
@@ -84,7 +86,8 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
   const maxAttempts = options.maxAttempts ?? 8
   const baseMs = options.backoffBaseMs ?? 1_000
   const maxMs = options.backoffMaxMs ?? 300_000
-  const leaseSeconds = options.leaseSeconds ?? 120
+  const leaseSeconds = (group: string) =>
+    group === 'reconcile' ? (options.reconcileLeaseSeconds ?? 1_800) : (options.leaseSeconds ?? 120)
   const random = options.random ?? Math.random
   const log = options.log ?? (() => {})
   const counters = { processed: 0, failed: 0, lastError: null as string | null, active: 0 }
@@ -96,7 +99,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
   }
 
   async function processGroup(group: string): Promise<boolean> {
-    if ((await store.increment(queueLeaseKey(group), leaseSeconds)) !== 1) return false
+    if ((await store.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return false
     counters.active++
     try {
       const keys = (await store.listKeys(`${QUEUE_TASK_PREFIX}${group}:`)).sort()

@@ -41,6 +41,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
   let queue: DurableQueue | undefined
   let lastSeedAt: string | null = null
   let initialized = false
+  let reconciling = false
   let methods: ReturnType<typeof authMethods> = []
 
   const loadPayload = options.getPayload ?? (() => getPayload({ config: options.payloadConfig }))
@@ -103,11 +104,14 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         log: (message) => warn(message),
         run: async (task) => {
           if (task.op === 'reconcile') {
+            reconciling = true
             const result = await fullReconcile({
               reader: adapter,
               payload: await loadPayload(),
               writer,
               usersSlug,
+            }).finally(() => {
+              reconciling = false
             })
             lastSeedAt = new Date().toISOString()
             log(
@@ -207,7 +211,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
     endpoints: {
       reconcileStatus: createAuthEndpoint('/reconcile/status', { method: 'GET' }, async (ctx) => {
         requireToken(ctx.headers)
-        return ctx.json({ ...(await running().status()), reconciling: false, lastSeedAt })
+        return ctx.json({ ...(await running().status()), reconciling, lastSeedAt })
       }),
       reconcileRun: createAuthEndpoint('/reconcile/run', { method: 'POST' }, async (ctx) => {
         requireToken(ctx.headers)

@@ -23,6 +23,7 @@ export async function createSyncedAuth(args: {
   token?: string | undefined
   plugins?: BetterAuthPlugin[]
   tickMs?: number
+  usersSlug?: string
 }) {
   const { payload, config, storage, eventBus, plugins = [], tickMs = 50 } = args
   const database = args.database ?? new DatabaseSync(':memory:')
@@ -47,6 +48,7 @@ export async function createSyncedAuth(args: {
         eventBus,
         syncSecret: TEST_SYNC_SECRET,
         tickMs,
+        usersSlug: args.usersSlug,
         enableLogging: true,
         mapUserToPayload: (user) => ({ email: user.email, name: String(user.name ?? '') }),
       }),
