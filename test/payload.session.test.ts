@@ -109,7 +109,10 @@ describeEachDatabase('betterAuth strategy', (kind) => {
     reads.length = 0
     const tampered = `better-auth.session_token=${sign(token, 'another-secret-0123456789abcdef0123')}`
     expect(await authenticate({ cookie: tampered })).toBeNull()
-    const flipped = cookie.replace(/.(%3D)$/, (_, pad) => `A${pad}`)
+    const flipped = cookie.replace(
+      /(.)(%3D)$/,
+      (_, last, pad) => `${last === 'A' ? 'B' : 'A'}${pad}`,
+    )
     expect(flipped).not.toBe(cookie)
     expect(await authenticate({ cookie: flipped })).toBeNull()
     expect(await authenticate({ authorization: `Bearer ${token}.${'A'.repeat(43)}=` })).toBeNull()
