@@ -5,19 +5,13 @@
 // permissions pass over every collection (`getAccessResults`) that the floor does not include.
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { sqliteAdapter } from '@payloadcms/db-sqlite'
-import { buildConfig, executeAuthStrategies, getPayload } from 'payload'
+import { executeAuthStrategies } from 'payload'
 import { createMemoryEventBus } from '../src/eventBus/index.ts'
-import { betterAuthPayloadPlugin } from '../src/index.ts'
 import { SYNC_CONTEXT_KEY, signSyncOperation } from '../src/shared/syncSignature.ts'
 import type { SecondaryStorage } from '../src/storage/index.ts'
-import {
-  createTestAuth,
-  signUp,
-  TEST_BETTER_AUTH_SECRET,
-  TEST_SYNC_SECRET,
-} from '../test/helpers/betterAuth.ts'
+import { createTestAuth, signUp, TEST_SYNC_SECRET } from '../test/helpers/betterAuth.ts'
 import { compare } from './measure.ts'
+import { benchPayload } from './payloadInstance.ts'
 
 export interface AuthRow {
   storage: string
@@ -30,34 +24,17 @@ export interface AuthRow {
 const USERS = 20
 
 export async function benchRequestAuth(label: string, storage: SecondaryStorage, dir: string) {
-  process.env.PAYLOAD_FORCE_DRIZZLE_PUSH = 'true'
-  const config = buildConfig({
-    secret: 'bench-payload-secret-0123456789abcdef',
-    db: sqliteAdapter({
-      client: { url: `file:${join(dir, `auth-${label.replace(/\W/g, '')}.db`)}` },
-    }),
-    typescript: { autoGenerate: false },
-    telemetry: false,
-    logger: { options: { level: 'warn' } },
+  const { payload } = await benchPayload({
+    name: `auth-${label.replace(/\W/g, '')}`,
+    dir,
+    storage,
+    eventBus: createMemoryEventBus(),
     collections: [
       { slug: 'users', fields: [{ name: 'email', type: 'email', required: true }] },
       // Payload's own password login, for the JWT comparison.
       { slug: 'admins', auth: true, fields: [] },
     ],
-    plugins: [
-      betterAuthPayloadPlugin({
-        betterAuthClientOptions: {
-          externalBaseURL: 'http://localhost:3000',
-          internalBaseURL: 'http://127.0.0.1:9',
-        },
-        storage,
-        eventBus: createMemoryEventBus(),
-        betterAuthSecret: TEST_BETTER_AUTH_SECRET,
-        syncSecret: TEST_SYNC_SECRET,
-      }),
-    ],
   })
-  const payload = await getPayload({ config, key: `bench-${label}` })
   const auth = await createTestAuth(storage)
   const sessions: Array<Awaited<ReturnType<typeof signUp>> & { headers: Headers }> = []
   for (let i = 0; i < USERS; i++) {

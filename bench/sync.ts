@@ -3,30 +3,26 @@
 // throughput for a first pass into an empty Payload and a second pass that finds nothing to do.
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import { betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
-import { buildConfig, getPayload } from 'payload'
 import { createMemoryEventBus } from '../src/eventBus/index.ts'
-import { betterAuthPayloadPlugin } from '../src/index.ts'
 import { createSqliteStorage } from '../src/storage/index.ts'
-import { TEST_BETTER_AUTH_SECRET, TEST_SYNC_SECRET } from '../test/helpers/betterAuth.ts'
+import { insertBetterAuthUsers, TEST_BETTER_AUTH_SECRET } from '../test/helpers/betterAuth.ts'
 import { createSyncedAuth, RECONCILE_TOKEN } from '../test/helpers/syncedAuth.ts'
 import { percentile } from './measure.ts'
+import { benchPayload } from './payloadInstance.ts'
 
 const SIGN_UPS = 100
 const RECONCILE_USERS = 2_000
 
 export async function benchSync(dir: string) {
-  process.env.PAYLOAD_FORCE_DRIZZLE_PUSH = 'true'
   const storage = createSqliteStorage({ db: new DatabaseSync(join(dir, 'sync-storage.db')) })
   const eventBus = createMemoryEventBus()
-  const config = buildConfig({
-    secret: 'bench-payload-secret-0123456789abcdef',
-    db: sqliteAdapter({ client: { url: `file:${join(dir, 'sync-payload.db')}` } }),
-    typescript: { autoGenerate: false },
-    telemetry: false,
-    logger: { options: { level: 'warn' } },
+  const { config, payload } = await benchPayload({
+    name: 'sync-payload',
+    dir,
+    storage,
+    eventBus,
     collections: [
       {
         slug: 'users',
@@ -36,24 +32,11 @@ export async function benchSync(dir: string) {
         ],
       },
     ],
-    plugins: [
-      betterAuthPayloadPlugin({
-        betterAuthClientOptions: {
-          externalBaseURL: 'http://localhost:3000',
-          internalBaseURL: 'http://127.0.0.1:9',
-        },
-        storage,
-        eventBus,
-        betterAuthSecret: TEST_BETTER_AUTH_SECRET,
-        syncSecret: TEST_SYNC_SECRET,
-      }),
-    ],
   })
-  const payload = await getPayload({ config, key: 'bench-sync' })
   const database = new DatabaseSync(join(dir, 'sync-ba.db'))
   const { auth } = await createSyncedAuth({
     payload: async () => payload,
-    config: await config,
+    config,
     storage,
     eventBus,
     database,
@@ -85,20 +68,7 @@ export async function benchSync(dir: string) {
   ).totalDocs
 
   // Reconcile throughput: users written straight into Better Auth's database.
-  const now = new Date().toISOString()
-  const user = database.prepare(
-    'INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?)',
-  )
-  const account = database.prepare(
-    "INSERT INTO account (id, accountId, providerId, userId, createdAt, updatedAt) VALUES (?, ?, 'credential', ?, ?, ?)",
-  )
-  database.exec('BEGIN')
-  for (let i = 0; i < RECONCILE_USERS; i++) {
-    const id = `bench-user-${i}`
-    user.run(id, `User ${i}`, `${id}@example.com`, now, now)
-    account.run(`acc-${id}`, id, id, now, now)
-  }
-  database.exec('COMMIT')
+  insertBetterAuthUsers(database, RECONCILE_USERS, 'bench-user-')
   const total = SIGN_UPS + RECONCILE_USERS
   const reconcile = async () => {
     const status = () =>

@@ -1,6 +1,6 @@
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   createPayloadWriter,
   type SyncedAccount,
@@ -8,7 +8,7 @@ import {
 } from '../src/better-auth/payloadWriter.ts'
 import { TEST_SYNC_SECRET } from './helpers/betterAuth.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
-import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { countWrites, startPayload, type TestPayload } from './helpers/payload.ts'
 
 // The sync's writes into a real Payload: mirror rows for each kind of account, the user through
 // mapUserToPayload, the relationships, and nothing at all when Payload already matches.
@@ -32,14 +32,7 @@ describeEachDatabase('payload writer', (kind) => {
         },
       ],
     })
-    writes = { create: 0, update: 0, delete: 0 }
-    for (const op of ['create', 'update', 'delete'] as const) {
-      const original = app.payload[op].bind(app.payload) as (...args: unknown[]) => unknown
-      vi.spyOn(app.payload, op).mockImplementation(((...args: unknown[]) => {
-        writes[op]++
-        return original(...args)
-      }) as never)
-    }
+    writes = countWrites(app.payload)
     writer = createPayloadWriter({
       payload: async () => app.payload,
       syncSecret: TEST_SYNC_SECRET,

@@ -1,33 +1,16 @@
 import { DatabaseSync } from 'node:sqlite'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { insertBetterAuthUsers } from './helpers/betterAuth.ts'
 import { eventually } from './helpers/eventually.ts'
-import { startPayload, type TestPayload } from './helpers/payload.ts'
+import { countWrites, startPayload, type TestPayload } from './helpers/payload.ts'
 import { createSyncedAuth, RECONCILE_TOKEN } from './helpers/syncedAuth.ts'
 
 // A full reconcile at scale: 10,000 Better Auth users into an empty Payload, then a second pass
 // that finds everything in sync and writes nothing.
 
 const USERS = Number(process.env.RECONCILE_SCALE_USERS ?? 10_000)
-
-/** Better Auth rows written straight into its database (signing up 10,000 users would hash 10,000 passwords). */
-function insertUsers(db: DatabaseSync, count: number) {
-  const now = new Date().toISOString()
-  const user = db.prepare(
-    'INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?)',
-  )
-  const account = db.prepare(
-    "INSERT INTO account (id, accountId, providerId, userId, createdAt, updatedAt) VALUES (?, ?, 'credential', ?, ?, ?)",
-  )
-  db.exec('BEGIN')
-  for (let i = 0; i < count; i++) {
-    const id = `user-${String(i).padStart(6, '0')}`
-    user.run(id, `User ${i}`, `${id}@example.com`, now, now)
-    account.run(`acc-${id}`, id, id, now, now)
-  }
-  db.exec('COMMIT')
-}
 
 describe('full reconcile at scale', () => {
   let app: TestPayload
@@ -45,7 +28,7 @@ describe('full reconcile at scale', () => {
       eventBus,
       database: db,
     })
-    insertUsers(db, USERS)
+    insertBetterAuthUsers(db, USERS)
 
     const headers = { 'x-reconcile-token': RECONCILE_TOKEN }
     const call = (path: string, method = 'GET') =>
@@ -69,14 +52,7 @@ describe('full reconcile at scale', () => {
       (await app.payload.count({ collection: '__better_auth_email_password' })).totalDocs,
     ).toBe(USERS)
 
-    const writes = { create: 0, update: 0, delete: 0 }
-    for (const op of ['create', 'update', 'delete'] as const) {
-      const original = app.payload[op].bind(app.payload) as (...args: unknown[]) => unknown
-      vi.spyOn(app.payload, op).mockImplementation(((...args: unknown[]) => {
-        writes[op]++
-        return original(...args)
-      }) as never)
-    }
+    const writes = countWrites(app.payload)
     const secondStarted = Date.now()
     await runReconcile()
     const secondPassMs = Date.now() - secondStarted

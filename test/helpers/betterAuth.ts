@@ -40,3 +40,24 @@ export async function signUp(auth: TestAuth, email: string) {
   const cookie = setCookie.split(';')[0] as string
   return { cookie, token: response.token as string, userId: response.user.id, email }
 }
+
+/**
+ * Users with a credential account written straight into Better Auth's SQLite database: signing up
+ * thousands would hash thousands of passwords. Ids are `<prefix><n>`, emails `<id>@example.com`.
+ */
+export function insertBetterAuthUsers(db: DatabaseSync, count: number, prefix = 'user-') {
+  const now = new Date().toISOString()
+  const user = db.prepare(
+    'INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?)',
+  )
+  const account = db.prepare(
+    "INSERT INTO account (id, accountId, providerId, userId, createdAt, updatedAt) VALUES (?, ?, 'credential', ?, ?, ?)",
+  )
+  db.exec('BEGIN')
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}${String(i).padStart(6, '0')}`
+    user.run(id, `User ${i}`, `${id}@example.com`, now, now)
+    account.run(`acc-${id}`, id, id, now, now)
+  }
+  db.exec('COMMIT')
+}

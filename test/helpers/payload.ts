@@ -6,6 +6,7 @@ import {
   handleEndpoints,
   type Payload,
 } from 'payload'
+import { vi } from 'vitest'
 import { betterAuthPayloadPlugin } from '../../src/index.ts'
 import type { BetterAuthPayloadPluginOptions } from '../../src/payload/options.ts'
 import {
@@ -121,4 +122,17 @@ export function syncUpdate(
     data,
     context: signedContext({ op: 'update', collection, id, data }),
   })
+}
+
+/** Counts the Local API writes made on `payload` from now on (the calls still go through). */
+export function countWrites(payload: Payload) {
+  const writes = { create: 0, update: 0, delete: 0 }
+  for (const op of ['create', 'update', 'delete'] as const) {
+    const original = payload[op].bind(payload) as (...args: unknown[]) => unknown
+    vi.spyOn(payload, op).mockImplementation(((...args: unknown[]) => {
+      writes[op]++
+      return original(...args)
+    }) as never)
+  }
+  return writes
 }
