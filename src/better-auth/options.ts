@@ -1,4 +1,4 @@
-import type { SanitizedConfig } from 'payload'
+import type { Payload, SanitizedConfig } from 'payload'
 import type { EventBus } from '../eventBus/types.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import type { SyncedUser } from './payloadWriter.ts'
@@ -24,4 +24,6 @@ export interface PayloadBetterAuthPluginOptions<User extends object = Record<str
   enableLogging?: boolean
   /** Signs sync writes. Default `process.env.BA_TO_PAYLOAD_SECRET`. */
   syncSecret?: string
+  /** How to reach Payload. Default `getPayload({ config: payloadConfig })`. */
+  getPayload?: () => Promise<Payload>
 }

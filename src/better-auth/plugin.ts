@@ -1,6 +1,6 @@
 import type { BetterAuthPlugin } from 'better-auth'
 import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
-import { getPayload, type Payload } from 'payload'
+import { getPayload } from 'payload'
 import * as z from 'zod'
 import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../shared/keys.ts'
 import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
@@ -27,10 +27,7 @@ interface AdapterLike extends BetterAuthReader {
  * serves the reconcile, methods and warmup endpoints.
  */
 export function payloadBetterAuthPlugin<User extends object = Record<string, unknown>>(
-  options: PayloadBetterAuthPluginOptions<User> & {
-    /** How to reach Payload. Default `getPayload({ config: payloadConfig })`. */
-    getPayload?: () => Promise<Payload>
-  },
+  options: PayloadBetterAuthPluginOptions<User>,
 ) {
   const { storage, eventBus } = options
   const usersSlug = options.usersSlug ?? 'users'
