@@ -42,6 +42,14 @@ export type EnsureResult = 'created' | 'updated' | 'unchanged'
 
 type Doc = Record<string, unknown> & { id: string | number }
 
+/** What Payload holds for one Better Auth user: mirror rows (with their collection) and the user. */
+export interface PayloadSnapshot {
+  rows: Array<{ collection: string; doc: Doc }>
+  user: Doc | undefined
+}
+
+const emptySnapshot = (): PayloadSnapshot => ({ rows: [], user: undefined })
+
 const idOf = (value: unknown): unknown =>
   value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : value
 
@@ -104,10 +112,50 @@ export function createPayloadWriter<UserData extends object>(
     return { doc, result: 'updated' as EnsureResult }
   }
 
+  /** What Payload holds for these Better Auth users: one query per collection, not per user. */
+  async function snapshot(baUserIds: string[]): Promise<Map<string, PayloadSnapshot>> {
+    const payload = await options.payload()
+    const byUser = new Map<string, PayloadSnapshot>(baUserIds.map((id) => [id, emptySnapshot()]))
+    const where = { baUserId: { in: baUserIds } }
+    for (const collection of Object.values(slugs)) {
+      const { docs } = await payload.find({
+        collection,
+        where,
+        depth: 0,
+        pagination: false,
+        overrideAccess: true,
+      })
+      for (const doc of docs as Doc[])
+        byUser.get(String(doc.baUserId))?.rows.push({ collection, doc })
+    }
+    const { docs } = await payload.find({
+      collection: usersSlug,
+      where,
+      depth: 0,
+      pagination: false,
+      overrideAccess: true,
+    })
+    for (const doc of docs as Doc[]) {
+      const entry = byUser.get(String(doc.baUserId))
+      if (entry) entry.user = doc
+    }
+    return byUser
+  }
+
   return {
-    /** Makes Payload hold `user` and exactly these accounts. */
-    async ensure(user: SyncedUser, accounts: SyncedAccount[]): Promise<EnsureResult> {
+    snapshot,
+
+    /**
+     * Makes Payload hold `user` and exactly these accounts. `known` is what Payload holds for the
+     * user (from `snapshot`), so a reconcile reads a page of users in a few queries.
+     */
+    async ensure(
+      user: SyncedUser,
+      accounts: SyncedAccount[],
+      known?: PayloadSnapshot,
+    ): Promise<EnsureResult> {
       const payload = await options.payload()
+      const current = known ?? (await snapshot([user.id])).get(user.id) ?? emptySnapshot()
       let changed = false
       const linked: Record<AccountKind, Array<string | number>> = {
         emailPassword: [],
@@ -126,19 +174,21 @@ export function createPayloadWriter<UserData extends object>(
             ? { providerId: account.providerId, accountId: account.accountId }
             : {}),
         }
-        const [existing] = await findBy(payload, collection, 'baAccountId', account.id)
+        // Not among the user's rows: it may still exist under another user (an account moved).
+        const existing =
+          current.rows.find(
+            (row) => row.collection === collection && String(row.doc.baAccountId) === account.id,
+          )?.doc ?? (await findBy(payload, collection, 'baAccountId', account.id))[0]
         const { doc, result } = await upsert(payload, collection, existing, data)
         changed ||= result !== 'unchanged'
         linked[kind].push(doc.id)
       }
       // Accounts unlinked in Better Auth lose their mirror rows.
       const keep = new Set(accounts.map((account) => account.id))
-      for (const collection of Object.values(slugs)) {
-        for (const row of await findBy(payload, collection, 'baUserId', user.id)) {
-          if (keep.has(String(row.baAccountId))) continue
-          await payload.delete({ collection, id: row.id, overrideAccess: true })
-          changed = true
-        }
+      for (const row of current.rows) {
+        if (keep.has(String(row.doc.baAccountId))) continue
+        await payload.delete({ collection: row.collection, id: row.doc.id, overrideAccess: true })
+        changed = true
       }
 
       const data: Record<string, unknown> = {
@@ -148,8 +198,7 @@ export function createPayloadWriter<UserData extends object>(
         [userAccountFields.magicLink]: linked.magicLink[0] ?? null,
         [userAccountFields.social]: linked.social,
       }
-      const [existing] = await findBy(payload, usersSlug, 'baUserId', user.id)
-      const { result } = await upsert(payload, usersSlug, existing, data)
+      const { result } = await upsert(payload, usersSlug, current.user, data)
       return result === 'unchanged' && changed ? 'updated' : result
     },
 

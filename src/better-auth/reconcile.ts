@@ -62,8 +62,9 @@ export async function fullReconcile({
     const byUser = new Map<string, SyncedAccount[]>()
     for (const account of accounts)
       byUser.set(account.userId, [...(byUser.get(account.userId) ?? []), account])
+    const known = await writer.snapshot(users.map((user) => user.id))
     for (const user of users) {
-      await writer.ensure(user, byUser.get(user.id) ?? [])
+      await writer.ensure(user, byUser.get(user.id) ?? [], known.get(user.id))
       ensured++
     }
     if (users.length < RECONCILE_PAGE_SIZE) break
