@@ -80,6 +80,7 @@ async function benchStorages(redis: boolean) {
   const path = join(scratch, 'storage.db')
   const sqlite = createSqliteStorage({ db: new DatabaseSync(path) })
   const raw = new DatabaseSync(path)
+  raw.exec('PRAGMA synchronous = NORMAL') // per connection: the same setting the storage uses
   const rawGet = raw.prepare(
     'SELECT value FROM better_auth_kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
   )
