@@ -70,6 +70,23 @@ function queueContract(name: string, open: () => Promise<{ stores: ListableStora
       expect((await queue.status()).queueSize).toBe(0)
     })
 
+    it('runNow waits for another worker holding the same user, and reports the task applied', async () => {
+      const { stores } = await open()
+      const ran: string[] = []
+      const run = async (task: QueueTask) => {
+        await sleep(100)
+        ran.push(task.op)
+      }
+      const [a, b] = stores.map((storage) => createDurableQueue({ storage, run }))
+      await a?.enqueue({ op: 'ensure', userId: 'busy' })
+      const draining = a?.drain() // holds the user's lease for ~100 ms
+      await sleep(20)
+      expect(await b?.enqueue({ op: 'delete', userId: 'busy' }, { runNow: true })).toBe(true)
+      expect(ran).toEqual(['ensure', 'delete'])
+      await draining
+      expect((await b?.status())?.queueSize).toBe(0)
+    })
+
     it('runs only the newest task of a user: a delete supersedes an ensure', async () => {
       const { stores } = await open()
       const { ran, run } = recorder()

@@ -41,6 +41,8 @@ export interface DurableQueueOptions {
   leaseSeconds?: number
   /** The same for the full reconcile, which takes minutes on large user bases (s). Default 1 800. */
   reconcileLeaseSeconds?: number
+  /** How long `enqueue(..., { runNow })` waits for another worker holding the group (ms). Default 10 000. */
+  runNowTimeoutMs?: number
   log?(message: string): void
   random?(): number
 }
@@ -66,6 +68,9 @@ export interface DurableQueue {
 }
 
 const SEQUENCE_TTL_SECONDS = 10 * 365 * 24 * 3600
+
+/** What one attempt at a group came to. */
+type Outcome = 'applied' | 'failed' | 'waiting' | 'busy' | 'empty'
 const groupOf = (task: QueueTask) => (task.op === 'reconcile' ? 'reconcile' : `user:${task.userId}`)
 
 /** `queue:task:<group>:<seq>` → [group, seq] */
@@ -89,6 +94,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
   const leaseSeconds = (group: string) =>
     group === 'reconcile' ? (options.reconcileLeaseSeconds ?? 1_800) : (options.leaseSeconds ?? 120)
   const random = options.random ?? Math.random
+  const runNowTimeoutMs = options.runNowTimeoutMs ?? 10_000
   const log = options.log ?? (() => {})
   const counters = { processed: 0, failed: 0, lastError: null as string | null, active: 0 }
 
@@ -98,17 +104,17 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
     return ceiling / 2 + random() * (ceiling / 2)
   }
 
-  async function processGroup(group: string): Promise<boolean> {
-    if ((await store.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return false
+  async function processGroup(group: string): Promise<Outcome> {
+    if ((await store.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return 'busy'
     counters.active++
     try {
       const keys = (await store.listKeys(`${QUEUE_TASK_PREFIX}${group}:`)).sort()
       const newest = keys.at(-1)
-      if (!newest) return false
+      if (!newest) return 'empty'
       const raw = await store.get(newest)
-      if (!raw) return false
+      if (!raw) return 'empty'
       const stored = JSON.parse(raw) as StoredTask
-      if (stored.notBefore > Date.now()) return false
+      if (stored.notBefore > Date.now()) return 'waiting'
       const settle = async () => {
         for (const key of keys) await store.delete(key)
       }
@@ -129,7 +135,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
           log(
             `[reconcile] ${stored.task.op} ${group} failed ${attempts} times, now a dead letter: ${message}`,
           )
-          return false
+          return 'failed'
         }
         const delay = backoff(attempts)
         for (const key of keys.slice(0, -1)) await store.delete(key)
@@ -145,11 +151,11 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
         log(
           `[reconcile] ${stored.task.op} ${group} failed (attempt ${attempts}), retry in ${Math.round(delay)} ms: ${message}`,
         )
-        return false
+        return 'failed'
       }
       await settle()
       counters.processed++
-      return true
+      return 'applied'
     } finally {
       counters.active--
       await store.delete(queueLeaseKey(group))
@@ -161,7 +167,19 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
       const seq = await store.increment(QUEUE_SEQUENCE_KEY, SEQUENCE_TTL_SECONDS)
       const stored: StoredTask = { task, attempts: 0, notBefore: 0, enqueuedAt: Date.now() }
       await store.set(queueTaskKey(groupOf(task), seq), JSON.stringify(stored))
-      return runNow ? processGroup(groupOf(task)) : false
+      if (!runNow) return false
+      // Another worker may hold the group (it saw the new task first): then wait for it to apply
+      // the task, so that "applied at once" holds whichever worker did it.
+      const key = queueTaskKey(groupOf(task), seq)
+      const deadline = Date.now() + runNowTimeoutMs
+      for (;;) {
+        const outcome = await processGroup(groupOf(task))
+        if (outcome === 'applied') return true
+        if (outcome === 'failed' || outcome === 'waiting') return false
+        if ((await store.get(key)) === null) return true
+        if (Date.now() > deadline) return false
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
     },
 
     async drain() {
@@ -169,7 +187,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
         (await store.listKeys(QUEUE_TASK_PREFIX)).map((key) => parseTaskKey(key)[0]),
       )
       let applied = 0
-      for (const group of groups) if (await processGroup(group)) applied++
+      for (const group of groups) if ((await processGroup(group)) === 'applied') applied++
       return applied
     },
 
