@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 import { createMemoryEventBus, createRedisEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage, createRedisStorage } from 'payload-better-auth/storage'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { payloadBetterAuthPlugin } from '../src/index.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
 import { startPayload, syncCreate, type TestPayload } from './helpers/payload.ts'
@@ -398,6 +399,46 @@ describe("usersSlug: 'members' on both sides", () => {
       })
     } finally {
       await app.close()
+    }
+  })
+})
+
+describe('production guard (Better Auth side)', () => {
+  const make = (
+    token: string | undefined,
+    syncSecret = 'k7JtQ2v9X1mZp4Lr8Ws0Yb3Nc6Hd5Fg2Ae-sync',
+  ) =>
+    payloadBetterAuthPlugin({
+      payloadConfig: new Promise(() => {}),
+      token,
+      storage: createMemoryStorage(),
+      eventBus: createMemoryEventBus(),
+      syncSecret,
+      mapUserToPayload: (user) => ({ email: user.email }),
+    })
+
+  it('refuses example, short or missing secrets in production, and allows no token (endpoints off)', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    try {
+      expect(() => make('reconcile-api-token')).toThrow(/RECONCILE_TOKEN is an example value/)
+      expect(() => make('short-token')).toThrow(/RECONCILE_TOKEN is shorter than 32/)
+      expect(() => make(undefined, 'your-sync-secret')).toThrow(
+        /BA_TO_PAYLOAD_SECRET is an example value/,
+      )
+      vi.stubEnv('BA_TO_PAYLOAD_SECRET', '')
+      expect(() =>
+        payloadBetterAuthPlugin({
+          payloadConfig: new Promise(() => {}),
+          token: undefined,
+          storage: createMemoryStorage(),
+          eventBus: createMemoryEventBus(),
+          mapUserToPayload: (user) => ({ email: user.email }),
+        }),
+      ).toThrow(/BA_TO_PAYLOAD_SECRET is not set/)
+      expect(() => make(undefined)).not.toThrow()
+      expect(() => make('k7JtQ2v9X1mZp4Lr8Ws0Yb3Nc6Hd5Fg2Ae-token')).not.toThrow()
+    } finally {
+      vi.unstubAllEnvs()
     }
   })
 })

@@ -41,6 +41,12 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
   let reconciling = false
   let methods: ReturnType<typeof authMethods> = []
 
+  // No token turns the reconcile endpoints off; a weak one is refused in production like any secret.
+  if (options.token) {
+    requireSecret('RECONCILE_TOKEN', options.token, {
+      owner: '[better-auth] payloadBetterAuthPlugin',
+    })
+  }
   const loadPayload = options.getPayload ?? (() => getPayload({ config: options.payloadConfig }))
   const writer = createPayloadWriter({
     payload: loadPayload,
