@@ -7,7 +7,7 @@ import {
   type ListableStorage,
   type SecondaryStorage,
 } from 'payload-better-auth/storage'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createDurableQueue, type QueueTask } from '../src/better-auth/durableQueue.ts'
 import { eventually, sleep } from './helpers/eventually.ts'
 import { startPeer } from './helpers/peer.ts'
@@ -223,5 +223,24 @@ describeWithRedis('durable queue on Redis', (url) => {
       await queue.drain()
       expect(ran).toHaveLength(50)
     })
+  })
+})
+
+describe('durable queue when idle', () => {
+  it('does not list keys (a keyspace scan on Redis) while every queued task is settled', async () => {
+    const storage = createMemoryStorage()
+    const listing = vi.spyOn(storage, 'listKeys')
+    const { run } = recorder()
+    const queue = createDurableQueue({ storage, run })
+    expect(await queue.drain()).toBe(0)
+    await queue.enqueue({ op: 'ensure', userId: 'u1' }, { runNow: true })
+    await queue.enqueue({ op: 'ensure', userId: 'u1' })
+    await queue.enqueue({ op: 'ensure', userId: 'u1' })
+    listing.mockClear()
+    expect(await queue.drain()).toBe(1) // two tasks of one user pending: listed and applied
+    expect(listing).toHaveBeenCalled()
+    listing.mockClear()
+    expect(await queue.drain()).toBe(0)
+    expect(listing).not.toHaveBeenCalled()
   })
 })

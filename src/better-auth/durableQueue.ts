@@ -1,6 +1,7 @@
 import {
   QUEUE_DEAD_PREFIX,
   QUEUE_SEQUENCE_KEY,
+  QUEUE_SETTLED_KEY,
   QUEUE_TASK_PREFIX,
   queueDeadKey,
   queueLeaseKey,
@@ -104,6 +105,13 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
     return ceiling / 2 + random() * (ceiling / 2)
   }
 
+  /** Removes a task key and counts it settled (only if it was still there). */
+  async function removeTask(key: string) {
+    if ((await store.getAndDelete(key)) !== null) {
+      await store.increment(QUEUE_SETTLED_KEY, SEQUENCE_TTL_SECONDS)
+    }
+  }
+
   async function processGroup(group: string): Promise<Outcome> {
     if ((await store.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return 'busy'
     counters.active++
@@ -116,7 +124,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
       const stored = JSON.parse(raw) as StoredTask
       if (stored.notBefore > Date.now()) return 'waiting'
       const settle = async () => {
-        for (const key of keys) await store.delete(key)
+        for (const key of keys) await removeTask(key)
       }
       try {
         await run(stored.task)
@@ -138,7 +146,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
           return 'failed'
         }
         const delay = backoff(attempts)
-        for (const key of keys.slice(0, -1)) await store.delete(key)
+        for (const key of keys.slice(0, -1)) await removeTask(key)
         await store.set(
           newest,
           JSON.stringify({
@@ -183,6 +191,12 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
     },
 
     async drain() {
+      // Every queued task settled: nothing to list (listing is a keyspace scan on Redis).
+      const [queued, settled] = await Promise.all([
+        store.get(QUEUE_SEQUENCE_KEY),
+        store.get(QUEUE_SETTLED_KEY),
+      ])
+      if ((Number(queued) || 0) <= (Number(settled) || 0)) return 0
       const groups = new Set(
         (await store.listKeys(QUEUE_TASK_PREFIX)).map((key) => parseTaskKey(key)[0]),
       )

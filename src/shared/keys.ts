@@ -27,7 +27,9 @@ export const queueLeaseKey = (group: string): string => `queue:lease:${group}`
 export const QUEUE_DEAD_PREFIX = 'queue:dead:'
 export const queueDeadKey = (group: string, seq: number): string =>
   `${QUEUE_DEAD_PREFIX}${group}:${String(seq).padStart(16, '0')}`
+/** Counts tasks ever queued; with the settled count it tells an idle queue without listing keys. */
 export const QUEUE_SEQUENCE_KEY = 'queue:seq'
+export const QUEUE_SETTLED_KEY = 'queue:settled'
 
 /** One full reconcile per Payload start: the instance that increments this first runs it. */
 export const reconcileLockKey = (payloadStartedAt: number): string =>
