@@ -1,5 +1,6 @@
 import type { Payload } from 'payload'
 import { mirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
+import { comparableValue } from '../shared/fieldValue.ts'
 import { SYNC_CONTEXT_KEY, type SyncOperation, signSyncOperation } from '../shared/syncSignature.ts'
 
 // Writes one Better Auth user, with their accounts, into Payload: the mirror rows, then the user
@@ -50,21 +51,13 @@ export interface PayloadSnapshot {
 
 const emptySnapshot = (): PayloadSnapshot => ({ rows: [], user: undefined })
 
-const idOf = (value: unknown): unknown =>
-  value !== null && typeof value === 'object' ? (value as { id?: unknown }).id : value
-
 /** Whether every field of `wanted` already has that value in `doc` (relationships by id). */
-function matches(doc: Doc, wanted: Record<string, unknown>): boolean {
-  return Object.entries(wanted).every(([field, value]) => {
-    const current = doc[field]
-    if (Array.isArray(value) || Array.isArray(current)) {
-      const a = (Array.isArray(current) ? current : []).map((v) => String(idOf(v))).sort()
-      const b = (Array.isArray(value) ? value : []).map((v) => String(idOf(v))).sort()
-      return a.join() === b.join()
-    }
-    return String(idOf(current) ?? '') === String(idOf(value) ?? '')
-  })
-}
+const matches = (doc: Doc, wanted: Record<string, unknown>): boolean =>
+  Object.entries(wanted).every(
+    ([field, value]) =>
+      comparableValue(doc[field], { anyOrder: true }) ===
+      comparableValue(value, { anyOrder: true }),
+  )
 
 export function createPayloadWriter<UserData extends object>(
   options: PayloadWriterOptions<UserData>,

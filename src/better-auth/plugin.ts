@@ -37,7 +37,6 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
   const warn = (message: string) => console.error(message)
   let queue: DurableQueue | undefined
   let lastSeedAt: string | null = null
-  let initialized = false
   let reconciling = false
   let methods: ReturnType<typeof authMethods> = []
 
@@ -143,7 +142,6 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         },
       })
       startWorker(queue)
-      initialized = true
       return {
         // Through the plugin alone, the storage reaches both the session code (options) and the
         // context; see the issue note on Better Auth's init merge.
@@ -260,7 +258,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
       methods: createAuthEndpoint('/methods', { method: 'GET' }, async (ctx) => ctx.json(methods)),
       warmup: createAuthEndpoint('/warmup', { method: 'GET' }, async (ctx) =>
         ctx.json({
-          initialized,
+          initialized: queue !== undefined,
           pluginId: PLUGIN_ID,
           authMethods: methods.map((m) => m.method),
           timestamp: new Date().toISOString(),

@@ -4,6 +4,7 @@ import {
   type FieldHook,
   type PayloadRequest,
 } from 'payload'
+import { comparableValue } from '../shared/fieldValue.ts'
 import { NONCE_TTL_SECONDS, nonceKey } from '../shared/keys.ts'
 import {
   checkSyncSignature,
@@ -30,17 +31,6 @@ export interface SyncGuard {
 type WriteOperation = SyncOperation['op']
 const isWrite = (operation: string): operation is WriteOperation =>
   operation === 'create' || operation === 'update' || operation === 'delete'
-
-/** Relationship values come as ids, documents or `{ relationTo, value }`: compare their ids. */
-function comparable(value: unknown): string {
-  if (value === undefined || value === null || value === '') return ''
-  if (Array.isArray(value)) return value.map(comparable).join(',')
-  if (typeof value === 'object') {
-    const record = value as { id?: unknown; value?: unknown }
-    return comparable(record.id ?? record.value)
-  }
-  return String(value)
-}
 
 export function createSyncGuard({
   syncSecret,
@@ -107,7 +97,10 @@ export function createSyncGuard({
     protectField:
       (collection) =>
       ({ value, previousValue, req, field }) => {
-        if (comparable(value) === comparable(previousValue) || isVerified(req, collection)) {
+        if (
+          comparableValue(value) === comparableValue(previousValue) ||
+          isVerified(req, collection)
+        ) {
           return value
         }
         throw refuse(`${collection}.${'name' in field ? field.name : 'field'}`, 'unsigned change')
