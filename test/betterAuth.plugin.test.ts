@@ -184,6 +184,13 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
     const call = (path: string, init: RequestInit = {}) =>
       synced.auth.handler(new Request(`http://localhost:3000/api/auth${path}`, init))
     const json = { 'content-type': 'application/json' }
+    /** A POST with the right token and a raw body. */
+    const post = (path: string, body?: string) =>
+      call(path, {
+        method: 'POST',
+        headers: { ...json, 'x-reconcile-token': RECONCILE_TOKEN },
+        body,
+      })
 
     it('refuse a wrong, missing or empty token with a clear 401', async () => {
       for (const headers of [{ 'x-reconcile-token': 'wrong' }, {}, { 'x-reconcile-token': '' }]) {
@@ -215,56 +222,30 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
     })
 
     it('answer 400 to malformed JSON and bodies, 404 to an unknown user', async () => {
-      const headers = { ...json, 'x-reconcile-token': RECONCILE_TOKEN }
-      const malformed = await call('/reconcile/ensure', {
-        method: 'POST',
-        headers,
-        body: '{"user": ',
-      })
-      expect(malformed.status).toBe(400)
-      const noId = await call('/reconcile/ensure', {
-        method: 'POST',
-        headers,
-        body: '{"user": {}}',
-      })
-      expect(noId.status).toBe(400)
-      const badDelete = await call('/reconcile/delete', {
-        method: 'POST',
-        headers,
-        body: '{"baId": 5}',
-      })
-      expect(badDelete.status).toBe(400)
-      const unknown = await call('/reconcile/ensure', {
-        method: 'POST',
-        headers,
-        body: '{"user": {"id": "nobody"}}',
-      })
+      expect((await post('/reconcile/ensure', '{"user": ')).status).toBe(400)
+      expect((await post('/reconcile/ensure', '{"user": {}}')).status).toBe(400)
+      expect((await post('/reconcile/delete', '{"baId": 5}')).status).toBe(400)
+      const unknown = await post('/reconcile/ensure', '{"user": {"id": "nobody"}}')
       expect(unknown.status).toBe(404)
       expect(await unknown.text()).toMatch(/nobody/)
     })
 
     it('ensure and delete by hand, and a full run', async () => {
-      const headers = { ...json, 'x-reconcile-token': RECONCILE_TOKEN }
       const { response } = await signUp('manual@example.com')
       await app.payload.delete({
         collection: 'users',
         where: { baUserId: { equals: response.user.id } },
       })
-      const ensure = await call('/reconcile/ensure', {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ user: { id: response.user.id } }),
-      })
+      const ensure = await post(
+        '/reconcile/ensure',
+        JSON.stringify({ user: { id: response.user.id } }),
+      )
       expect(ensure.status).toBe(200)
       expect(await mirrored(app.payload, response.user.id)).toBeDefined()
-      const remove = await call('/reconcile/delete', {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ baId: response.user.id }),
-      })
+      const remove = await post('/reconcile/delete', JSON.stringify({ baId: response.user.id }))
       expect(remove.status).toBe(200)
       expect(await mirrored(app.payload, response.user.id)).toBeUndefined()
-      const run = await call('/reconcile/run', { method: 'POST', headers })
+      const run = await post('/reconcile/run')
       expect(run.status).toBe(200)
       await eventually(async () =>
         expect(await mirrored(app.payload, response.user.id)).toBeDefined(),

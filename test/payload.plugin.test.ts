@@ -21,6 +21,22 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
+/** A Payload config with the plugin and no database: enough to check what the plugin configures. */
+const configWithPlugin = (options: Partial<Parameters<typeof betterAuthPayloadPlugin>[0]>) =>
+  buildConfig({
+    secret: 'x'.repeat(32),
+    db: { defaultIDType: 'number' } as never,
+    typescript: { autoGenerate: false },
+    plugins: [
+      betterAuthPayloadPlugin({
+        betterAuthClientOptions: { externalBaseURL: 'https://x', internalBaseURL: 'https://x' },
+        storage: createMemoryStorage(),
+        eventBus: createMemoryEventBus(),
+        ...options,
+      }),
+    ],
+  })
+
 describeEachDatabase('users collection', (kind) => {
   it("keeps the app's own fields, hooks and access rules, OR'd with the sync's", async () => {
     const seen: string[] = []
@@ -148,21 +164,11 @@ describeEachDatabase('users collection', (kind) => {
 describe('mirror collections in the admin', () => {
   const slugs = ['__better_auth_email_password', '__better_auth_magic_link', '__better_auth_social']
   const configure = (debug: boolean, extra = {}) =>
-    buildConfig({
-      secret: 'x'.repeat(32),
-      db: { defaultIDType: 'number' } as never,
-      typescript: { autoGenerate: false },
-      plugins: [
-        betterAuthPayloadPlugin({
-          betterAuthClientOptions: { externalBaseURL: 'http://x', internalBaseURL: 'http://x' },
-          storage: createMemoryStorage(),
-          eventBus: createMemoryEventBus(),
-          betterAuthSecret: TEST_BETTER_AUTH_SECRET,
-          syncSecret: TEST_SYNC_SECRET,
-          debug,
-          ...extra,
-        }),
-      ],
+    configWithPlugin({
+      betterAuthSecret: TEST_BETTER_AUTH_SECRET,
+      syncSecret: TEST_SYNC_SECRET,
+      debug,
+      ...extra,
     })
 
   it('are hidden unless debug, and then grouped under "Better Auth (DEBUG)"', async () => {
@@ -313,19 +319,7 @@ describe('start-up', () => {
 
 describe('production guard', () => {
   const plugin = (secrets: { betterAuthSecret?: string; syncSecret?: string }) =>
-    buildConfig({
-      secret: 'x'.repeat(32),
-      db: { defaultIDType: 'number' } as never,
-      typescript: { autoGenerate: false },
-      plugins: [
-        betterAuthPayloadPlugin({
-          betterAuthClientOptions: { externalBaseURL: 'https://x', internalBaseURL: 'https://x' },
-          storage: createMemoryStorage(),
-          eventBus: createMemoryEventBus(),
-          ...secrets,
-        }),
-      ],
-    })
+    configWithPlugin(secrets)
   const strong = 'k7JtQ2v9X1mZp4Lr8Ws0Yb3Nc6Hd5Fg2Ae'
 
   it.each([
