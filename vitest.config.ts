@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests import the package by its public names, from source.
     alias: [
       { find: /^payload-better-auth$/, replacement: `${src}/index.ts` },
+      { find: /^payload-better-auth\/(client|rsc)$/, replacement: `${src}/exports/$1.ts` },
       { find: /^payload-better-auth\/(.+)$/, replacement: `${src}/$1/index.ts` },
     ],
   },

@@ -193,7 +193,12 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
       })
 
     it('refuse a wrong, missing or empty token with a clear 401', async () => {
-      for (const headers of [{ 'x-reconcile-token': 'wrong' }, {}, { 'x-reconcile-token': '' }]) {
+      const attempts: Record<string, string>[] = [
+        { 'x-reconcile-token': 'wrong' },
+        {},
+        { 'x-reconcile-token': '' },
+      ]
+      for (const headers of attempts) {
         const response = await call('/reconcile/status', { headers })
         expect(response.status).toBe(401)
         expect(await response.text()).toMatch(/x-reconcile-token/)

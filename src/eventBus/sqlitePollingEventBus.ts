@@ -1,7 +1,7 @@
 import {
   assertTableName,
+  enableConcurrentAccess,
   type SqliteDatabase,
-  useConcurrentAccess,
 } from '../shared/sqliteDatabase.ts'
 import { defineEventBus } from './defineEventBus.ts'
 import type { ClosableEventBus } from './types.ts'
@@ -48,14 +48,15 @@ export function createSqlitePollingEventBus(
       )
     }
   }
-  const environment = process.env.NODE_ENV
+  // Wider than the `NODE_ENV` union Next.js declares: deployments use `staging` too.
+  const environment: string | undefined = process.env.NODE_ENV
   if (environment === 'production' || environment === 'staging') {
     console.warn(
       `[eventBus] ${owner} polls a local SQLite file and only reaches processes on this machine; with NODE_ENV=${environment} use createRedisEventBus.`,
     )
   }
 
-  useConcurrentAccess(db)
+  enableConcurrentAccess(db)
   // AUTOINCREMENT: ids are never reused after cleanup, so "id > last seen" never skips an event.
   db.exec(
     `CREATE TABLE IF NOT EXISTS ${table} (

@@ -6,7 +6,7 @@ import type { SecondaryStorage } from '../storage/types.ts'
 export interface BetterAuthClientOptions extends SessionCookieOptions {
   /** Where browsers reach Better Auth, e.g. `http://localhost:3000`. */
   externalBaseURL: string
-  /** Where this server reaches Better Auth (start-up warmup), e.g. `http://localhost:3000`. */
+  /** Where this server reaches Better Auth (warmup, sign-in methods, sign-out), e.g. `http://localhost:3000`. */
   internalBaseURL: string
   /** Better Auth's `basePath`. Default `/api/auth`. */
   basePath?: string
@@ -27,8 +27,21 @@ export interface BetterAuthPayloadPluginOptions {
   disabled?: boolean
   /** Who besides the sync may read or delete mirror rows; OR'd with the sync. */
   baCollectionsAccess?: { read?: Access; delete?: Access }
+  /**
+   * Replace Payload's admin login view with one made of Better Auth's sign-in methods (and a
+   * first-user form on an empty database). Default true.
+   */
+  adminLoginView?: boolean
   /** Verifies session cookies. Default `process.env.BETTER_AUTH_SECRET`. */
   betterAuthSecret?: string
   /** Verifies sync writes. Default `process.env.BA_TO_PAYLOAD_SECRET`. */
   syncSecret?: string
+}
+
+/** What the Payload plugin hands its admin login view (as `serverProps` of the view's component). */
+export interface BetterAuthLoginViewConfig {
+  externalBaseURL: string
+  internalBaseURL: string
+  basePath: string
+  usersSlug: string
 }

@@ -3,8 +3,9 @@ import type { Config, Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
 import { sessionCookieNames } from '../shared/sessionToken.ts'
+import { endBetterAuthSessionOnLogout } from './logout.ts'
 import { mirrorCollections } from './mirrorCollections.ts'
-import type { BetterAuthPayloadPluginOptions } from './options.ts'
+import type { BetterAuthLoginViewConfig, BetterAuthPayloadPluginOptions } from './options.ts'
 import { betterAuthStrategy } from './sessionStrategy.ts'
 import { announcePayloadStart } from './startup.ts'
 import { createSyncGuard } from './syncGuard.ts'
@@ -35,26 +36,36 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
           devFallback: SYNC_DEV_SECRET,
         })
     const guard = createSyncGuard({ syncSecret, storage })
+    const basePath = client.basePath ?? '/api/auth'
+    // The same order Better Auth reads its secret in.
+    const betterAuthSecret = disabled
+      ? ''
+      : requireSecret(
+          'BETTER_AUTH_SECRET',
+          options.betterAuthSecret ?? (process.env.BETTER_AUTH_SECRET || process.env.AUTH_SECRET),
+          { owner: OWNER, devFallback: BETTER_AUTH_DEV_SECRET },
+        )
     const strategy = disabled
       ? undefined
       : betterAuthStrategy({
           storage,
           usersSlug,
-          // The same order Better Auth reads its secret in.
-          betterAuthSecret: requireSecret(
-            'BETTER_AUTH_SECRET',
-            options.betterAuthSecret ?? (process.env.BETTER_AUTH_SECRET || process.env.AUTH_SECRET),
-            {
-              owner: OWNER,
-              devFallback: BETTER_AUTH_DEV_SECRET,
-            },
-          ),
+          betterAuthSecret,
           cookieNames: sessionCookieNames(client),
+        })
+    const afterLogout = disabled
+      ? undefined
+      : endBetterAuthSessionOnLogout({
+          storage,
+          betterAuthSecret,
+          cookies: client,
+          signOutURL: `${client.internalBaseURL}${basePath}/sign-out`,
+          externalOrigin: new URL(client.externalBaseURL).origin,
         })
 
     const collections = config.collections ?? []
     const existing = collections.find((collection) => collection.slug === usersSlug)
-    const users = usersCollection({ existing, usersSlug, slugs, guard, strategy })
+    const users = usersCollection({ existing, usersSlug, slugs, guard, strategy, afterLogout })
     const mirrors = mirrorCollections({
       slugs,
       usersSlug,
@@ -64,14 +75,24 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
     })
     const next: Config = {
       ...config,
-      admin: { ...config.admin, user: config.admin?.user ?? usersSlug },
+      admin: adminConfig(config.admin, {
+        usersSlug,
+        loginView:
+          !disabled && options.adminLoginView !== false
+            ? {
+                externalBaseURL: client.externalBaseURL,
+                internalBaseURL: client.internalBaseURL,
+                basePath,
+                usersSlug,
+              }
+            : undefined,
+      }),
       collections: existing
         ? [...collections.map((c) => (c === existing ? users : c)), ...mirrors]
         : [users, ...collections, ...mirrors],
     }
     if (disabled) return next
 
-    const basePath = client.basePath ?? '/api/auth'
     const onInit = config.onInit
     next.onInit = async (payload) => {
       await onInit?.(payload)
@@ -87,5 +108,36 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       }
     }
     return next
+  }
+}
+
+/**
+ * The admin signs in as `usersSlug`, through the Better Auth login view when it is on. An app's own
+ * login view (`admin.components.views.login`) wins.
+ */
+function adminConfig(
+  admin: Config['admin'],
+  { usersSlug, loginView }: { usersSlug: string; loginView?: BetterAuthLoginViewConfig },
+): Config['admin'] {
+  const views = admin?.components?.views ?? {}
+  return {
+    ...admin,
+    user: admin?.user ?? usersSlug,
+    components: {
+      ...admin?.components,
+      views:
+        loginView && !views.login
+          ? {
+              ...views,
+              login: {
+                path: '/login',
+                Component: {
+                  path: 'payload-better-auth/rsc#BetterAuthLoginView',
+                  serverProps: { betterAuth: loginView },
+                },
+              },
+            }
+          : views,
+    },
   }
 }

@@ -1,4 +1,4 @@
-import type { Access, CollectionConfig, Field } from 'payload'
+import type { Access, CollectionAfterLogoutHook, CollectionConfig, Field } from 'payload'
 import { type MirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
 import { orAccess } from './orAccess.ts'
 import type { SyncGuard } from './syncGuard.ts'
@@ -12,6 +12,8 @@ interface UsersOptions {
   slugs: MirrorCollectionSlugs
   guard: SyncGuard
   /** The `better-auth` strategy; absent when the plugin is disabled. */
+  /** Ends the Better Auth session on Payload's logout; absent when the plugin is disabled. */
+  afterLogout?: CollectionAfterLogoutHook
   strategy?: NonNullable<
     Exclude<CollectionConfig['auth'], boolean | undefined>['strategies']
   >[number]
@@ -28,6 +30,7 @@ export function usersCollection({
   slugs,
   guard,
   strategy,
+  afterLogout,
 }: UsersOptions): CollectionConfig {
   const sync = guard.syncAccess(usersSlug)
   const syncedField = { create: sync, update: sync }
@@ -71,6 +74,7 @@ export function usersCollection({
         guard.verifyWrites({ signedOnly: false }),
         ...(base.hooks?.beforeOperation ?? []),
       ],
+      afterLogout: [...(base.hooks?.afterLogout ?? []), ...(afterLogout ? [afterLogout] : [])],
     },
     fields: [
       ...base.fields,

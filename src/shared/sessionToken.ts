@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { parseCookie } from 'cookie'
+import { parseCookie, stringifySetCookie } from 'cookie'
 
 // Reading Better Auth's session token off a request, and checking its signature. The cookie value
 // is `encodeURIComponent(token + '.' + base64(HMAC-SHA256(secret, token)))`; a Bearer header
@@ -16,6 +16,42 @@ export interface SessionCookieOptions {
 export function sessionCookieNames(options: SessionCookieOptions = {}): string[] {
   const name = options.sessionCookieName ?? `${options.cookiePrefix ?? 'better-auth'}.session_token`
   return [`__Secure-${name}`, name]
+}
+
+/**
+ * Every cookie Better Auth may have set for a session (token, cached session data, the
+ * "don't remember me" flag), with and without `__Secure-`: what a sign-out has to expire.
+ */
+export function betterAuthCookieNames(options: SessionCookieOptions = {}): string[] {
+  const prefix = options.cookiePrefix ?? 'better-auth'
+  const names = [`${prefix}.session_token`, `${prefix}.session_data`, `${prefix}.dont_remember`]
+  if (options.sessionCookieName) names.push(options.sessionCookieName)
+  return names.flatMap((name) => [`__Secure-${name}`, name])
+}
+
+/** The names among `candidates` that the request's `Cookie` header carries. */
+export function presentCookies(headers: Headers, candidates: readonly string[]): string[] {
+  const cookieHeader = headers.get('cookie')
+  if (!cookieHeader) return []
+  const cookies = parseCookie(cookieHeader)
+  return candidates.filter((name) => cookies[name] !== undefined)
+}
+
+/**
+ * A `Set-Cookie` value that expires `name` with the attributes Better Auth sets it with (path `/`,
+ * HttpOnly, SameSite=Lax). `Secure` must match too, or the browser keeps the cookie: it is set for
+ * `__Secure-` names (which require it) and whenever the site is served over HTTPS.
+ */
+export function expiredCookie(name: string, secure: boolean): string {
+  return stringifySetCookie({
+    name,
+    value: '',
+    path: '/',
+    maxAge: 0,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secure || name.startsWith('__Secure-'),
+  })
 }
 
 /** The token if `signedValue` carries a valid signature for it, else null. */

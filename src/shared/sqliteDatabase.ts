@@ -32,7 +32,7 @@ export function assertTableName(name: string, option: string): void {
  * `synchronous = NORMAL` cannot corrupt the file and survives a process crash; it skips an fsync per
  * write, which is most of a write's cost (an OS crash may lose the last moments of writes).
  */
-export function useConcurrentAccess(db: SqliteDatabase): void {
+export function enableConcurrentAccess(db: SqliteDatabase): void {
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA busy_timeout = 5000')

@@ -1,7 +1,7 @@
 import {
   assertTableName,
+  enableConcurrentAccess,
   type SqliteDatabase,
-  useConcurrentAccess,
 } from '../shared/sqliteDatabase.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
 import type { ListableStorage } from './types.ts'
@@ -22,7 +22,7 @@ export interface SqliteStorageOptions {
 export function createSqliteStorage(options: SqliteStorageOptions): ListableStorage {
   const { db, table = 'better_auth_kv', cleanupIntervalMs = 60_000 } = options
   assertTableName(table, 'createSqliteStorage: table')
-  useConcurrentAccess(db)
+  enableConcurrentAccess(db)
   db.exec(
     `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL, expires_at INTEGER);
      CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at) WHERE expires_at IS NOT NULL;`,

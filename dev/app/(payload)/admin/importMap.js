@@ -1,0 +1,8 @@
+import { BetterAuthLoginView as BetterAuthLoginView_0814f4521f2b1f0fcc391051cb30e62b } from 'payload-better-auth/rsc'
+import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
+
+/** @type import('payload').ImportMap */
+export const importMap = {
+  "payload-better-auth/rsc#BetterAuthLoginView": BetterAuthLoginView_0814f4521f2b1f0fcc391051cb30e62b,
+  "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
+}

@@ -1,0 +1,25 @@
+import { listMail } from '../../../lib/mailbox.ts'
+
+/** The demo's outbox: what would have been emailed, newest first. */
+export default function MailboxPage() {
+  const mail = listMail()
+  return (
+    <>
+      <h1>Mailbox</h1>
+      <p>Every email the demo sends lands here instead of a mail server.</p>
+      {mail.length === 0 && <p>No mail yet.</p>}
+      <ul data-testid="mailbox">
+        {mail.map((message) => (
+          <li key={message.id}>
+            <p>
+              To <strong>{message.to}</strong>: {message.subject} ({message.sentAt})
+            </p>
+            <p>
+              {message.text} <a href={message.url}>{message.url}</a>
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
+  )
+}

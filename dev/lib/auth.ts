@@ -1,0 +1,89 @@
+import { DatabaseSync } from 'node:sqlite'
+import config from '@payload-config'
+import { betterAuth } from 'better-auth'
+import { getMigrations } from 'better-auth/db/migration'
+import { nextCookies } from 'better-auth/next-js'
+import { admin, magicLink, twoFactor } from 'better-auth/plugins'
+import { payloadBetterAuthPlugin } from 'payload-better-auth'
+import type { User } from '../payload-types.ts'
+import { betterAuthDbPath, betterAuthSecret, reconcileToken, serverURL } from './env.ts'
+import { eventBus } from './eventBus.ts'
+import { sendMail } from './mailbox.ts'
+import { storage } from './syncAdapter.ts'
+
+function createAuth() {
+  const database = new DatabaseSync(betterAuthDbPath)
+  // Read on the same connection, not through Better Auth's adapter: sign-up holds the adapter's
+  // only connection in a transaction while this hook runs, so a second query there would wait
+  // for ever.
+  const countUsers = () => database.prepare('SELECT count(*) AS n FROM user').get() as { n: number }
+  return betterAuth({
+    appName: 'payload-better-auth demo',
+    baseURL: serverURL,
+    secret: betterAuthSecret,
+    database,
+    emailAndPassword: {
+      enabled: true,
+      sendResetPassword: async ({ user, url }) =>
+        sendMail({
+          to: user.email,
+          subject: 'Reset your password',
+          text: 'Choose a new password:',
+          url,
+        }),
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          // The demo's rule: the first user is the admin (the one who may open /admin).
+          before: async (user) => {
+            const { n } = countUsers()
+            return { data: { ...user, role: n === 0 ? 'admin' : 'user' } }
+          },
+        },
+      },
+    },
+    plugins: [
+      admin(),
+      magicLink({
+        sendMagicLink: async ({ email, url }) =>
+          sendMail({
+            to: email,
+            subject: 'Your sign-in link',
+            text: 'Sign in with this link:',
+            url,
+          }),
+      }),
+      twoFactor(),
+      payloadBetterAuthPlugin<User>({
+        payloadConfig: config,
+        token: reconcileToken,
+        enableLogging: process.env.NODE_ENV === 'development',
+        storage,
+        eventBus,
+        mapUserToPayload: (user) => ({
+          email: user.email,
+          name: typeof user.name === 'string' ? user.name : '',
+          role: user.role === 'admin' ? 'admin' : 'user',
+        }),
+      }),
+      nextCookies(), // last: lets server actions set Better Auth's cookies
+    ],
+  })
+}
+
+type Auth = ReturnType<typeof createAuth>
+
+// One instance per process, its tables created (or brought up to date) before first use.
+const globalAuth = globalThis as typeof globalThis & { __demoAuth?: Promise<Auth> }
+
+export function getAuth(): Promise<Auth> {
+  if (!globalAuth.__demoAuth) {
+    globalAuth.__demoAuth = (async () => {
+      const auth = createAuth()
+      await (await getMigrations(auth.options)).runMigrations()
+      return auth
+    })()
+  }
+  return globalAuth.__demoAuth
+}

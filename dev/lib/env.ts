@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+
+// The demo's settings, read from the environment at run time. `process.env` is read through a
+// variable so Next.js does not freeze NEXT_PUBLIC_* values into the build: one build serves any URL.
+const env = process.env
+
+const port = env.PORT || '3000'
+
+/** Where browsers reach the app (no trailing slash). */
+export const serverURL = (env.NEXT_PUBLIC_SERVER_URL || `http://localhost:${port}`).replace(
+  /\/$/,
+  '',
+)
+/** Where the server reaches itself (Payload → Better Auth). */
+export const internalURL = (env.INTERNAL_SERVER_URL || `http://localhost:${port}`).replace(
+  /\/$/,
+  '',
+)
+
+/** The embedded databases (SQLite files) live here; created on first use. */
+export const dataDir = path.resolve(env.DEMO_DATA_DIR || '.data')
+mkdirSync(dataDir, { recursive: true })
+
+/** `file:...` (default) for SQLite, `postgres://...` for PostgreSQL. */
+export const databaseURI = env.DATABASE_URI || `file:${path.join(dataDir, 'payload.db')}`
+export const betterAuthDbPath = env.BETTER_AUTH_DB_PATH || path.join(dataDir, 'better-auth.db')
+/** Set: sessions, sync queue and start-up events go through Redis instead of SQLite files. */
+export const redisURL = env.REDIS_URL || undefined
+
+export const payloadSecret = required('PAYLOAD_SECRET')
+export const betterAuthSecret = required('BETTER_AUTH_SECRET')
+export const reconcileToken = env.RECONCILE_TOKEN || undefined
+
+function required(name: string): string {
+  const value = env[name]
+  if (!value) {
+    throw new Error(
+      `${name} is not set. Start the demo with \`npm run dev\` (it writes dev/.env with fresh secrets) or set it yourself.`,
+    )
+  }
+  return value
+}

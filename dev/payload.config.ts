@@ -1,0 +1,49 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildConfig } from 'payload'
+import { betterAuthPayloadPlugin } from 'payload-better-auth'
+import { Posts } from './collections/Posts.ts'
+import { Users } from './collections/Users.ts'
+import { databaseAdapter } from './lib/database.ts'
+import { internalURL, payloadSecret, serverURL } from './lib/env.ts'
+import { eventBus } from './lib/eventBus.ts'
+import { storage } from './lib/syncAdapter.ts'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+export default buildConfig({
+  secret: payloadSecret,
+  admin: {
+    user: Users.slug,
+    avatar: 'default',
+    importMap: { baseDir: dirname },
+  },
+  collections: [Users, Posts],
+  db: databaseAdapter(),
+  telemetry: false,
+  // declare: false — the library's source is type-checked with this app (tsconfig paths), and it is
+  // written against Payload's generic types, as a published plugin must be.
+  typescript: {
+    autoGenerate: false,
+    declare: false,
+    outputFile: path.resolve(dirname, 'payload-types.ts'),
+  },
+  onInit: async (payload) => {
+    // A first post, so the posts page has something to hide from signed-out visitors.
+    const { totalDocs } = await payload.count({ collection: 'posts' })
+    if (totalDocs === 0) {
+      await payload.create({
+        collection: 'posts',
+        data: { title: 'Welcome', body: 'Only signed-in readers can see this post.' },
+      })
+    }
+  },
+  plugins: [
+    betterAuthPayloadPlugin({
+      betterAuthClientOptions: { externalBaseURL: serverURL, internalBaseURL: internalURL },
+      storage,
+      eventBus,
+      debug: process.env.NODE_ENV === 'development',
+    }),
+  ],
+})

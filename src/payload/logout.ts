@@ -1,0 +1,103 @@
+import type { CollectionAfterLogoutHook, PayloadRequest } from 'payload'
+import {
+  betterAuthCookieNames,
+  expiredCookie,
+  presentCookies,
+  readSessionToken,
+  type SessionCookieOptions,
+} from '../shared/sessionToken.ts'
+import type { SecondaryStorage } from '../storage/types.ts'
+
+export interface LogoutOptions {
+  storage: SecondaryStorage
+  betterAuthSecret: string
+  cookies: SessionCookieOptions
+  /** Better Auth's sign-out endpoint as this server reaches it. */
+  signOutURL: string
+  /** The site's origin as browsers see it (Better Auth checks the Origin of cookie-bearing POSTs). */
+  externalOrigin: string
+  timeoutMs?: number
+}
+
+/**
+ * Payload's logout ends the Better Auth session too. Otherwise the session cookie would sign the
+ * user straight back in on the next request. Better Auth's own sign-out is asked first, so the
+ * session leaves its database as well as the storage and the cookies are expired with exactly the
+ * attributes Better Auth set them with. If Better Auth does not answer, the session is deleted
+ * from the storage (Payload then sees nobody) and the cookies are expired here.
+ */
+export function endBetterAuthSessionOnLogout(options: LogoutOptions): CollectionAfterLogoutHook {
+  const { storage, betterAuthSecret, cookies, signOutURL, externalOrigin } = options
+  const timeoutMs = options.timeoutMs ?? 5_000
+  const secureSite = externalOrigin.startsWith('https:')
+  const cookieNames = betterAuthCookieNames(cookies)
+
+  return async ({ req }) => {
+    const headers = req.headers
+    const present = presentCookies(headers, cookieNames)
+    if (present.length === 0 && !headers.get('authorization')) return
+
+    const setCookies = await signOutThroughBetterAuth(req, {
+      signOutURL,
+      externalOrigin,
+      timeoutMs,
+    })
+    if (setCookies === null) {
+      const token = readSessionToken(headers, cookieNames, betterAuthSecret)
+      if (token) {
+        await storage.delete(token).catch((error: unknown) => {
+          console.error(`[payload] logout could not delete the Better Auth session: ${error}`)
+        })
+      }
+    }
+    const expiredByBetterAuth = new Set((setCookies ?? []).map(cookieName))
+    const responseHeaders = req.responseHeaders ?? new Headers()
+    for (const value of setCookies ?? []) responseHeaders.append('Set-Cookie', value)
+    for (const name of present) {
+      if (!expiredByBetterAuth.has(name)) {
+        responseHeaders.append('Set-Cookie', expiredCookie(name, secureSite))
+      }
+    }
+    req.responseHeaders = responseHeaders
+  }
+}
+
+/** Better Auth's `Set-Cookie` values on success, or null when it could not sign the session out. */
+async function signOutThroughBetterAuth(
+  req: PayloadRequest,
+  {
+    signOutURL,
+    externalOrigin,
+    timeoutMs,
+  }: Pick<LogoutOptions, 'signOutURL' | 'externalOrigin'> & {
+    timeoutMs: number
+  },
+): Promise<string[] | null> {
+  const forwarded = new Headers({ 'content-type': 'application/json', origin: externalOrigin })
+  for (const name of ['cookie', 'authorization'] as const) {
+    const value = req.headers.get(name)
+    if (value) forwarded.set(name, value)
+  }
+  try {
+    const response = await fetch(signOutURL, {
+      method: 'POST',
+      headers: forwarded,
+      body: '{}',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    await response.body?.cancel()
+    if (response.ok) return response.headers.getSetCookie()
+    console.error(
+      `[payload] Better Auth refused the sign-out (${response.status} from ${signOutURL}); the session is deleted from the storage instead`,
+    )
+  } catch (error) {
+    console.error(
+      `[payload] Better Auth did not answer the sign-out at ${signOutURL} (${error}); the session is deleted from the storage instead. Check betterAuthClientOptions.internalBaseURL.`,
+    )
+  }
+  return null
+}
+
+function cookieName(setCookie: string): string {
+  return setCookie.slice(0, setCookie.indexOf('=')).trim()
+}
