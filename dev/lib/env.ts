@@ -19,7 +19,7 @@ export const internalURL = (env.INTERNAL_SERVER_URL || `http://localhost:${port}
 )
 
 /** The embedded databases (SQLite files) live here; created on first use. */
-export const dataDir = path.resolve(env.DEMO_DATA_DIR || '.data')
+export const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DEMO_DATA_DIR || '.data')
 mkdirSync(dataDir, { recursive: true })
 
 /** `file:...` (default) for SQLite, `postgres://...` for PostgreSQL. */

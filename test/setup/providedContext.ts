@@ -5,6 +5,8 @@ declare module 'vitest' {
     redisUrl: string | null
     /** A PostgreSQL server to create test databases on, or null when it does not answer. */
     postgresUrl: string | null
+    /** Chromium for the browser tests, or null when it is missing and could not be installed. */
+    chromiumPath: string | null
     /** CI=true: a missing service fails its tests instead of skipping them. */
     servicesRequired: boolean
   }

@@ -1,5 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import './providedContext.ts'
+import { CHROMIUM_PATH } from '../helpers/browser.ts'
+import { ensureChromium } from './chromium.ts'
 import { reachable } from './reachable.ts'
 
 // Which real services the tests can reach. With CI=true every service is mandatory: the cases that
@@ -23,6 +25,15 @@ export default async function setup(project: TestProject) {
       )
     }
   }
+  const chromium = ensureChromium()
+  if (!chromium) {
+    console.log(
+      required
+        ? `\n✗ Chromium is missing at ${CHROMIUM_PATH} and could not be installed, and CI=true: the browser cases fail.\n`
+        : `\n⚠ Chromium is missing at ${CHROMIUM_PATH} (apt-get install chromium): the browser cases are SKIPPED.\n`,
+    )
+  }
+  project.provide('chromiumPath', chromium ? CHROMIUM_PATH : null)
   project.provide('redisUrl', up.Redis ? REDIS_URL : null)
   project.provide('postgresUrl', up.PostgreSQL ? POSTGRES_URL : null)
   project.provide('servicesRequired', required)

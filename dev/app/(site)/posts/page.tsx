@@ -1,4 +1,3 @@
-import { Forbidden } from 'payload'
 import { getViewer } from '../../../lib/viewer.ts'
 
 export default async function PostsPage() {
@@ -7,7 +6,9 @@ export default async function PostsPage() {
   const posts = await payload
     .find({ collection: 'posts', overrideAccess: false, user: payloadUser, depth: 0 })
     .catch((error: unknown) => {
-      if (error instanceof Forbidden) return null
+      // Payload's Forbidden (403). Compared by status: the class may come from another copy of
+      // payload in the bundle, where `instanceof` fails.
+      if ((error as { status?: number }).status === 403) return null
       throw error
     })
   return (

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto'
+import { Redis as IORedis } from 'ioredis'
+import pg from 'pg'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchChromium, screenshot } from './helpers/browser.ts'
+import { buildDemo, type DemoServer, startDemo } from './helpers/demoApp.ts'
+
+// The demo app in a real browser, built and started as in production, once on the embedded
+// defaults (SQLite files, SQLite storage and polling bus) and once on PostgreSQL + Redis. Each
+// topology runs the same story in order: first admin, site sign-up, access control, admin
+// sign-out, admin sign-in, magic link, password reset.
+
+const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-battery' }
+const READER = { name: 'Rea Reader', email: 'rea@example.com', password: 'reader-password-123' }
+const STEP_TIMEOUT = 60_000
+
+const chromiumPath = inject('chromiumPath')
+const required = inject('servicesRequired')
+
+let built: Promise<void> | undefined
+/** One `next build` for both topologies, started by whichever needs it first. */
+const buildOnce = () => {
+  built ??= buildDemo()
+  return built
+}
+
+interface Topology {
+  name: string
+  /** What the server needs besides the defaults; null when its services are missing. */
+  prepare(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> } | null>
+}
+
+const topologies: Topology[] = [
+  { name: 'sqlite', prepare: async () => ({ env: {}, cleanup: async () => {} }) },
+  {
+    name: 'postgres-redis',
+    async prepare() {
+      const postgres = inject('postgresUrl')
+      const redis = inject('redisUrl')
+      if (!postgres || !redis) return null
+      const database = `pba_demo_${randomUUID().replaceAll('-', '')}`
+      const admin = new pg.Client({ connectionString: postgres })
+      await admin.connect()
+      await admin.query(`CREATE DATABASE ${database}`)
+      await admin.end()
+      const databaseURI = new URL(postgres)
+      databaseURI.pathname = `/${database}`
+      // A Redis database of its own (index 9), emptied first: the demo uses the default prefixes.
+      const redisURL = new URL(redis)
+      redisURL.pathname = '/9'
+      const client = new IORedis(redisURL.toString())
+      await client.flushdb()
+      client.disconnect()
+      return {
+        env: { DATABASE_URI: databaseURI.toString(), REDIS_URL: redisURL.toString() },
+        async cleanup() {
+          const drop = new pg.Client({ connectionString: postgres })
+          await drop.connect()
+          await drop.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+          await drop.end()
+          const flush = new IORedis(redisURL.toString())
+          await flush.flushdb()
+          flush.disconnect()
+        },
+      }
+    },
+  },
+]
+
+for (const topology of topologies) {
+  const describeBrowser = chromiumPath || required ? describe : describe.skip
+  describeBrowser(`demo app in Chromium (${topology.name})`, () => {
+    let server: DemoServer
+    let browser: Browser
+    let cleanup = async () => {}
+    let skipped = false
+    const contexts: BrowserContext[] = []
+
+    beforeAll(async () => {
+      if (!chromiumPath) throw new Error('CI=true requires Chromium, and it could not be installed')
+      const prepared = await topology.prepare()
+      if (!prepared) {
+        if (required) throw new Error(`CI=true requires PostgreSQL and Redis for ${topology.name}`)
+        skipped = true
+        console.log(`⚠ ${topology.name}: PostgreSQL or Redis does not answer; SKIPPED`)
+        return
+      }
+      cleanup = prepared.cleanup
+      await buildOnce()
+      server = await startDemo(prepared.env)
+      browser = await launchChromium()
+    }, 600_000)
+
+    afterAll(async () => {
+      await browser?.close()
+      await server?.stop()
+      await cleanup()
+    }, 60_000)
+
+    /** A fresh browser profile (its own cookies), on the demo. */
+    const newPage = async (): Promise<Page> => {
+      const context = await browser.newContext({ baseURL: server.url })
+      context.setDefaultTimeout(30_000)
+      contexts.push(context)
+      return context.newPage()
+    }
+    const shot = (page: Page, step: string) => screenshot(page, `${topology.name}-${step}`)
+    const me = (page: Page) =>
+      page.evaluate(async () => {
+        const response = await fetch('/api/users/me', { credentials: 'include' })
+        return ((await response.json()) as { user: { email: string } | null }).user
+      })
+    const step = (name: string, body: () => Promise<void>) =>
+      it(
+        name,
+        async (context) => {
+          if (skipped) return context.skip()
+          try {
+            await body()
+          } catch (error) {
+            throw new Error(
+              `${String(error)}\n--- server output ---\n${server.output().slice(-4000)}`,
+            )
+          }
+        },
+        STEP_TIMEOUT,
+      )
+
+    let adminPage: Page
+    let readerPage: Page
+
+    step(
+      'creates the first admin through the Better Auth login view on an empty database',
+      async () => {
+        adminPage = await newPage()
+        await adminPage.goto('/admin')
+        await adminPage.waitForURL(/\/admin\/login/)
+        await adminPage.getByRole('heading', { name: 'Create the first user' }).waitFor()
+        await shot(adminPage, '01-first-user-form')
+        await adminPage.getByLabel('Name').fill(ADMIN.name)
+        await adminPage.getByLabel('Email').fill(ADMIN.email)
+        await adminPage.getByLabel('Password').fill(ADMIN.password)
+        await adminPage.getByRole('button', { name: 'Create user' }).click()
+        await adminPage.waitForURL((url) => url.pathname === '/admin')
+        await adminPage.getByRole('link', { name: 'Posts' }).first().waitFor()
+        expect((await me(adminPage))?.email).toBe(ADMIN.email)
+        await shot(adminPage, '02-admin-dashboard')
+      },
+    )
+
+    step('a sign-up on the site appears in the admin users list', async () => {
+      readerPage = await newPage()
+      await readerPage.goto('/sign-up')
+      await readerPage.getByLabel('Name').fill(READER.name)
+      await readerPage.getByLabel('Email').fill(READER.email)
+      await readerPage.getByLabel('Password').fill(READER.password)
+      await readerPage.getByRole('button', { name: 'Create account' }).click()
+      await readerPage.waitForURL('**/account')
+      await expect
+        .poll(() => readerPage.getByTestId('signed-in').textContent())
+        .toContain(READER.email)
+      // The Payload side resolved the same session to the mirrored user.
+      const payloadUser = JSON.parse(
+        (await readerPage.getByTestId('payload-user').textContent()) ?? 'null',
+      )
+      expect(payloadUser).toMatchObject({ email: READER.email, role: 'user' })
+      expect(payloadUser.baUserId).toEqual(expect.any(String))
+      await shot(readerPage, '03-site-account')
+
+      await adminPage.goto('/admin/collections/users')
+      await adminPage.getByText(READER.email).waitFor()
+      await shot(adminPage, '04-admin-users-list')
+    })
+
+    step('posts are readable when signed in, and not by a signed-out visitor', async () => {
+      await readerPage.goto('/posts')
+      await readerPage.getByTestId('posts').getByText('Welcome').waitFor()
+
+      const visitor = await newPage()
+      await visitor.goto('/posts')
+      await visitor.getByTestId('posts-forbidden').waitFor()
+      expect(await visitor.getByText('Welcome').count()).toBe(0)
+      const api = await visitor.request.get('/api/posts')
+      expect(api.status()).toBe(403)
+      await shot(visitor, '05-posts-signed-out')
+    })
+
+    step(
+      'signing out of the admin signs out of the site too, without a redirect loop',
+      async () => {
+        const cookiesBefore = await adminPage.context().cookies()
+        const session = cookiesBefore.find((c) => c.name.endsWith('better-auth.session_token'))
+        expect(session).toBeDefined()
+
+        await adminPage.goto('/admin/logout')
+        await adminPage.waitForURL(/\/admin\/login/)
+        await adminPage.getByRole('heading', { name: 'Sign in' }).waitFor()
+        // Still on the login page a moment later: nothing bounced it elsewhere.
+        await adminPage.waitForTimeout(1_000)
+        expect(new URL(adminPage.url()).pathname).toBe('/admin/login')
+        await shot(adminPage, '06-admin-signed-out')
+
+        const cookiesAfter = await adminPage.context().cookies()
+        expect(cookiesAfter.filter((c) => c.name.includes('better-auth'))).toEqual([])
+        expect(await me(adminPage)).toBeNull()
+        await adminPage.goto('/account')
+        await adminPage.getByTestId('signed-out').waitFor()
+
+        // The session itself is over, not just the cookie: replaying the old cookie gets nobody.
+        const replay = await adminPage.request.get('/api/users/me', {
+          headers: { cookie: `${session?.name}=${session?.value}` },
+        })
+        expect((await replay.json()).user).toBeNull()
+      },
+    )
+
+    step('the admin signs in through the Better Auth login view', async () => {
+      await adminPage.goto('/admin')
+      await adminPage.waitForURL(/\/admin\/login/)
+      const form = adminPage.getByRole('form', { name: 'Sign in with email and password' })
+      await form.getByLabel('Email').fill(ADMIN.email)
+      await form.getByLabel('Password').fill(ADMIN.password)
+      await shot(adminPage, '07-admin-sign-in')
+      await form.getByRole('button', { name: 'Sign in' }).click()
+      await adminPage.waitForURL((url) => url.pathname === '/admin')
+      await adminPage.getByRole('link', { name: 'Users' }).first().waitFor()
+      expect((await me(adminPage))?.email).toBe(ADMIN.email)
+    })
+
+    step('a magic link from the dev mailbox signs the reader in', async () => {
+      const page = await newPage()
+      await page.goto('/sign-in')
+      const form = page.getByRole('form', { name: 'Sign in with a magic link' })
+      await form.getByLabel('Email').fill(READER.email)
+      await form.getByRole('button', { name: 'Email me a link' }).click()
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+
+      await page.goto('/mailbox')
+      const mail = page.getByRole('listitem').filter({ hasText: 'Your sign-in link' })
+      await shot(page, '08-mailbox-magic-link')
+      const link = await mail.first().getByRole('link').getAttribute('href')
+      expect(link).toContain('/api/auth/magic-link/verify')
+      await page.goto(link as string)
+      await page.waitForURL('**/account')
+      await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain(READER.email)
+      expect((await me(page))?.email).toBe(READER.email)
+      await shot(page, '09-magic-link-signed-in')
+    })
+
+    step('a forgotten password is reset through the dev mailbox', async () => {
+      const page = await newPage()
+      await page.goto('/forgot-password')
+      await page.getByLabel('Email').fill(READER.email)
+      await page.getByRole('button', { name: 'Send reset link' }).click()
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+
+      await page.goto('/mailbox')
+      const mail = page.getByRole('listitem').filter({ hasText: 'Reset your password' })
+      const link = await mail.first().getByRole('link').getAttribute('href')
+      await page.goto(link as string)
+      await page.waitForURL(/\/reset-password\?token=/)
+      await page.getByLabel('New password', { exact: true }).fill('a-brand-new-password')
+      await page.getByRole('button', { name: 'Change password' }).click()
+      await page.getByText('Your password is changed').waitFor()
+
+      await page.goto('/sign-in')
+      const form = page.getByRole('form', { name: 'Sign in with email and password' })
+      await form.getByLabel('Email').fill(READER.email)
+      await form.getByLabel('Password').fill(READER.password)
+      await form.getByRole('button', { name: 'Sign in' }).click()
+      await form.getByRole('alert').waitFor() // the old password no longer works
+      await form.getByLabel('Password').fill('a-brand-new-password')
+      await form.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL('**/account')
+      await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain(READER.email)
+      await shot(page, '10-password-reset-signed-in')
+    })
+  })
+}

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+// The demo app (dev/) as users run it in production: `next build` once, then `next start` with the
+// environment of each topology. Migrations run at start (dev/instrumentation.ts).
+
+const DEV_DIR = path.resolve(import.meta.dirname, '../../dev')
+const NEXT_BIN = path.resolve(import.meta.dirname, '../../node_modules/next/dist/bin/next')
+/** Not `.next`: a developer's `npm run dev` keeps its own build. */
+const DIST_DIR = '.next-test'
+
+const secret = () => randomBytes(32).toString('base64url')
+
+/** Fresh production-strength secrets (the plugins refuse weak ones when NODE_ENV=production). */
+function secrets(): Record<string, string> {
+  return {
+    PAYLOAD_SECRET: secret(),
+    BETTER_AUTH_SECRET: secret(),
+    BA_TO_PAYLOAD_SECRET: secret(),
+    RECONCILE_TOKEN: secret(),
+  }
+}
+
+function run(args: string[], env: Record<string, string>, log: string[]): ChildProcess {
+  const child = spawn(process.execPath, [NEXT_BIN, ...args], {
+    cwd: DEV_DIR,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: DIST_DIR, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const keep = (chunk: Buffer) => {
+    log.push(chunk.toString())
+    if (log.length > 400) log.splice(0, log.length - 400)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  return child
+}
+
+/** `next build` of the demo; resolves when it succeeded, rejects with its output otherwise. */
+export async function buildDemo(): Promise<void> {
+  const log: string[] = []
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-demo-build-'))
+  const child = run(['build'], { ...secrets(), DEMO_DATA_DIR: dataDir }, log)
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  rmSync(dataDir, { recursive: true, force: true })
+  if (code !== 0) throw new Error(`next build failed (exit ${code}):\n${log.join('')}`)
+}
+
+export interface DemoServer {
+  url: string
+  /** The server's recent output, for failure messages. */
+  output(): string
+  stop(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * `next start` of the built demo on a free port, with its own data folder and fresh secrets;
+ * `env` adds DATABASE_URI / REDIS_URL for the services topology. Resolves once the app answers.
+ */
+export async function startDemo(env: Record<string, string> = {}): Promise<DemoServer> {
+  const port = await freePort()
+  const url = `http://localhost:${port}`
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-demo-'))
+  const log: string[] = []
+  const child = run(
+    ['start', '--port', String(port)],
+    {
+      ...secrets(),
+      PORT: String(port),
+      NEXT_PUBLIC_SERVER_URL: url,
+      INTERNAL_SERVER_URL: url,
+      DEMO_DATA_DIR: dataDir,
+      ...env,
+    },
+    log,
+  )
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(timer)
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the demo exited (code ${child.exitCode}) before answering:\n${log.join('')}`)
+    }
+    const ready = await fetch(`${url}/api/auth/methods`).then(
+      (response) => response.ok,
+      () => false,
+    )
+    if (ready) break
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`the demo did not answer at ${url} within 120 s:\n${log.join('')}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return { url, output: () => log.join(''), stop }
+}
