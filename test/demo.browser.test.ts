@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { base32 } from '@better-auth/utils/base32'
+import { createOTP } from '@better-auth/utils/otp'
 import { Redis as IORedis } from 'ioredis'
 import pg from 'pg'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -9,7 +11,7 @@ import { buildDemo, type DemoServer, startDemo } from './helpers/demoApp.ts'
 // The demo app in a real browser, built and started as in production, once on the embedded
 // defaults (SQLite files, SQLite storage and polling bus) and once on PostgreSQL + Redis. Each
 // topology runs the same story in order: first admin, site sign-up, access control, admin
-// sign-out, admin sign-in, magic link, password reset.
+// sign-out, admin sign-in, two-factor step, magic link, password reset.
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-battery' }
 const READER = { name: 'Rea Reader', email: 'rea@example.com', password: 'reader-password-123' }
@@ -17,6 +19,8 @@ const STEP_TIMEOUT = 60_000
 
 const chromiumPath = inject('chromiumPath')
 const required = inject('servicesRequired')
+
+const describeBrowser = chromiumPath || required ? describe : describe.skip
 
 let built: Promise<void> | undefined
 /** One `next build` for both topologies, started by whichever needs it first. */
@@ -69,7 +73,6 @@ const topologies: Topology[] = [
 ]
 
 for (const topology of topologies) {
-  const describeBrowser = chromiumPath || required ? describe : describe.skip
   describeBrowser(`demo app in Chromium (${topology.name})`, () => {
     let server: DemoServer
     let browser: Browser
@@ -228,6 +231,50 @@ for (const topology of topologies) {
       expect((await me(adminPage))?.email).toBe(ADMIN.email)
     })
 
+    step('with two-factor authentication on, the admin login view asks for the code', async () => {
+      // Turn TOTP on for the signed-in admin, as an authenticator app would see it.
+      const enabled = await adminPage.evaluate(async (password) => {
+        const response = await fetch('/api/auth/two-factor/enable', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ password }),
+        })
+        return (await response.json()) as { totpURI: string }
+      }, ADMIN.password)
+      const secret = base32.decode(new URL(enabled.totpURI).searchParams.get('secret') ?? '')
+      const code = () => createOTP(secret, { digits: 6, period: 30 }).totp()
+      const verified = await adminPage.evaluate(
+        async (totp) => {
+          const response = await fetch('/api/auth/two-factor/verify-totp', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code: totp }),
+          })
+          return response.status
+        },
+        await code(),
+      )
+      expect(verified).toBe(200)
+
+      await adminPage.goto('/admin/logout')
+      await adminPage.waitForURL(/\/admin\/login/)
+      const form = adminPage.getByRole('form', { name: 'Sign in with email and password' })
+      await form.getByLabel('Email').fill(ADMIN.email)
+      await form.getByLabel('Password').fill(ADMIN.password)
+      await form.getByRole('button', { name: 'Sign in' }).click()
+      await adminPage.getByRole('heading', { name: 'Two-factor authentication' }).waitFor()
+      // The password alone is not a session.
+      expect(await me(adminPage)).toBeNull()
+      await adminPage.getByLabel('Code from your authenticator app').fill('000000')
+      await adminPage.getByRole('button', { name: 'Verify' }).click()
+      await adminPage.getByRole('alert').waitFor()
+      await shot(adminPage, '08-admin-two-factor')
+      await adminPage.getByLabel('Code from your authenticator app').fill(await code())
+      await adminPage.getByRole('button', { name: 'Verify' }).click()
+      await adminPage.waitForURL((url) => url.pathname === '/admin')
+      expect((await me(adminPage))?.email).toBe(ADMIN.email)
+    })
+
     step('a magic link from the dev mailbox signs the reader in', async () => {
       const page = await newPage()
       await page.goto('/sign-in')
@@ -238,14 +285,14 @@ for (const topology of topologies) {
 
       await page.goto('/mailbox')
       const mail = page.getByRole('listitem').filter({ hasText: 'Your sign-in link' })
-      await shot(page, '08-mailbox-magic-link')
+      await shot(page, '09-mailbox-magic-link')
       const link = await mail.first().getByRole('link').getAttribute('href')
       expect(link).toContain('/api/auth/magic-link/verify')
       await page.goto(link as string)
       await page.waitForURL('**/account')
       await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain(READER.email)
       expect((await me(page))?.email).toBe(READER.email)
-      await shot(page, '09-magic-link-signed-in')
+      await shot(page, '10-magic-link-signed-in')
     })
 
     step('a forgotten password is reset through the dev mailbox', async () => {
@@ -274,7 +321,38 @@ for (const topology of topologies) {
       await form.getByRole('button', { name: 'Sign in' }).click()
       await page.waitForURL('**/account')
       await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain(READER.email)
-      await shot(page, '10-password-reset-signed-in')
+      await shot(page, '11-password-reset-signed-in')
     })
   })
 }
+
+describeBrowser('demo app in Chromium, Better Auth unreachable from the server', () => {
+  let server: DemoServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    if (!chromiumPath) throw new Error('CI=true requires Chromium, and it could not be installed')
+    await buildOnce()
+    // Payload looks for Better Auth where nothing listens.
+    server = await startDemo({ INTERNAL_SERVER_URL: 'http://127.0.0.1:9' })
+    browser = await launchChromium()
+  }, 600_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  }, 60_000)
+
+  it(
+    'the admin login view says sign-in is unavailable and offers a retry',
+    async () => {
+      const page = await browser.newPage({ baseURL: server.url })
+      const response = await page.goto('/admin/login')
+      expect(response?.status()).toBe(200)
+      await page.getByRole('alert').getByText('Better Auth did not answer').waitFor()
+      await page.getByRole('button', { name: 'Try again' }).waitFor()
+      await screenshot(page, 'better-auth-unreachable-login')
+    },
+    STEP_TIMEOUT,
+  )
+})
