@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from './helpers/tempDir.ts'
 
-// The published tarball, installed into an empty project: every subpath imports, and its types
+// The published tarball, installed into an empty project: every subpath imports (the admin
+// components with the peers a Payload app has: next, react), and its types
 // reach the consumer (a wrong assignment is refused, so they are not `any`).
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -23,12 +24,16 @@ import { DatabaseSync } from 'node:sqlite'
 import { betterAuthPayloadPlugin, payloadBetterAuthPlugin, StorageUnavailableError } from 'payload-better-auth'
 import { createMemoryEventBus, type EventBus } from 'payload-better-auth/eventBus'
 import { createSqliteStorage, type SecondaryStorage } from 'payload-better-auth/storage'
+import { BetterAuthLoginForm, type BetterAuthLoginFormProps } from 'payload-better-auth/client'
+import { BetterAuthLoginView } from 'payload-better-auth/rsc'
 
 const storage: SecondaryStorage = createSqliteStorage({ db: new DatabaseSync(':memory:') })
 const bus: EventBus = createMemoryEventBus()
 // @ts-expect-error: a SecondaryStorage needs string-returning methods
 const wrong: SecondaryStorage = { get: 1 }
-export { storage, bus, wrong, StorageUnavailableError, betterAuthPayloadPlugin, payloadBetterAuthPlugin }
+// @ts-expect-error: the login form's props are typed
+const props: BetterAuthLoginFormProps = { baseURL: 1 }
+export { storage, bus, wrong, props, BetterAuthLoginForm, BetterAuthLoginView, StorageUnavailableError, betterAuthPayloadPlugin, payloadBetterAuthPlugin }
 `
 
 describe('npm pack', () => {
@@ -44,7 +49,8 @@ describe('npm pack', () => {
     )
     // What npm would install next to it: its dependencies and the peers an app brings.
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    for (const name of [...Object.keys(manifest.dependencies), 'payload', 'better-auth']) {
+    const peers = ['payload', 'better-auth', 'next', 'react', '@types/react']
+    for (const name of [...Object.keys(manifest.dependencies), ...peers]) {
       mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true })
       symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name))
     }
@@ -57,7 +63,7 @@ describe('npm pack', () => {
         '--input-type=module',
         '-e',
         `const names = []
-         for (const path of ['payload-better-auth', 'payload-better-auth/storage', 'payload-better-auth/eventBus'])
+         for (const path of ['payload-better-auth', 'payload-better-auth/storage', 'payload-better-auth/eventBus', 'payload-better-auth/client', 'payload-better-auth/rsc'])
            names.push(...Object.keys(await import(path)))
          console.log(JSON.stringify(names))`,
       ],
@@ -74,6 +80,8 @@ describe('npm pack', () => {
         'createMemoryEventBus',
         'createSqlitePollingEventBus',
         'createRedisEventBus',
+        'BetterAuthLoginForm',
+        'BetterAuthLoginView',
       ]),
     )
 
