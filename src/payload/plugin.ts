@@ -130,7 +130,8 @@ function adminConfig(
           ? {
               ...views,
               login: {
-                path: '/login',
+                // Where Payload sends signed-out visitors: its `admin.routes.login`.
+                path: admin?.routes?.login ?? '/login',
                 Component: {
                   path: 'payload-better-auth/rsc#BetterAuthLoginView',
                   serverProps: { betterAuth: loginView },
