@@ -18,8 +18,14 @@ export const internalURL = (env.INTERNAL_SERVER_URL || `http://localhost:${port}
   '',
 )
 
-/** The embedded databases (SQLite files) live here; created on first use. */
-export const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DEMO_DATA_DIR || '.data')
+/**
+ * The embedded databases (SQLite files) live here; created on first use. Production keeps its own:
+ * Payload will not run migrations on a database its dev mode pushed the schema to (it stops to ask).
+ */
+export const dataDir = path.resolve(
+  /*turbopackIgnore: true*/ env.DEMO_DATA_DIR ||
+    (process.env.NODE_ENV === 'production' ? '.data/production' : '.data'),
+)
 mkdirSync(dataDir, { recursive: true })
 
 /** `file:...` (default) for SQLite, `postgres://...` for PostgreSQL. */
