@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import { base32 } from '@better-auth/utils/base32'
 import { createOTP } from '@better-auth/utils/otp'
 import { Redis as IORedis } from 'ioredis'
-import pg from 'pg'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchChromium, screenshot } from './helpers/browser.ts'
+import { createPostgresDatabase } from './helpers/databases.ts'
 import { buildDemo, type DemoServer, startDemo } from './helpers/demoApp.ts'
 
 // The demo app in a real browser, built and started as in production, once on the embedded
@@ -43,13 +42,7 @@ const topologies: Topology[] = [
       const postgres = inject('postgresUrl')
       const redis = inject('redisUrl')
       if (!postgres || !redis) return null
-      const database = `pba_demo_${randomUUID().replaceAll('-', '')}`
-      const admin = new pg.Client({ connectionString: postgres })
-      await admin.connect()
-      await admin.query(`CREATE DATABASE ${database}`)
-      await admin.end()
-      const databaseURI = new URL(postgres)
-      databaseURI.pathname = `/${database}`
+      const database = await createPostgresDatabase('demo')
       // A Redis database of its own (index 9), emptied first: the demo uses the default prefixes.
       const redisURL = new URL(redis)
       redisURL.pathname = '/9'
@@ -57,12 +50,9 @@ const topologies: Topology[] = [
       await client.flushdb()
       client.disconnect()
       return {
-        env: { DATABASE_URI: databaseURI.toString(), REDIS_URL: redisURL.toString() },
+        env: { DATABASE_URI: database.url, REDIS_URL: redisURL.toString() },
         async cleanup() {
-          const drop = new pg.Client({ connectionString: postgres })
-          await drop.connect()
-          await drop.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-          await drop.end()
+          await database.drop()
           const flush = new IORedis(redisURL.toString())
           await flush.flushdb()
           flush.disconnect()

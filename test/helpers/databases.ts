@@ -23,8 +23,20 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
       drop: async () => {},
     }
   }
+  const database = await createPostgresDatabase()
+  return {
+    name: kind,
+    adapter: postgresAdapter({ pool: { connectionString: database.url } }),
+    drop: database.drop,
+  }
+}
+
+/** A new, empty database on the machine's PostgreSQL: its URL, and how to drop it. */
+export async function createPostgresDatabase(
+  label = 'test',
+): Promise<{ url: string; drop(): Promise<void> }> {
   const server = inject('postgresUrl') as string
-  const database = `pba_test_${randomUUID().replaceAll('-', '')}`
+  const database = `pba_${label}_${randomUUID().replaceAll('-', '')}`
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
   await admin.query(`CREATE DATABASE ${database}`)
@@ -32,8 +44,7 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const url = new URL(server)
   url.pathname = `/${database}`
   return {
-    name: kind,
-    adapter: postgresAdapter({ pool: { connectionString: url.toString() } }),
+    url: url.toString(),
     async drop() {
       const client = new pg.Client({ connectionString: server })
       await client.connect()

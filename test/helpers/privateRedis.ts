@@ -1,20 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { createServer } from 'node:net'
 import { eventually } from './eventually.ts'
+import { freePort } from './freePort.ts'
 
 /** Whether a redis-server binary is installed to start private instances with. */
 export const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 /**
  * A redis-server of the test's own on a free port, to stop and start at will; the machine's
