@@ -11,9 +11,9 @@ interface UsersOptions {
   usersSlug: string
   slugs: MirrorCollectionSlugs
   guard: SyncGuard
-  /** The `better-auth` strategy; absent when the plugin is disabled. */
   /** Ends the Better Auth session on Payload's logout; absent when the plugin is disabled. */
   afterLogout?: CollectionAfterLogoutHook
+  /** The `better-auth` strategy; absent when the plugin is disabled. */
   strategy?: NonNullable<
     Exclude<CollectionConfig['auth'], boolean | undefined>['strategies']
   >[number]
