@@ -5,6 +5,7 @@ import {
   presentCookies,
   readSessionToken,
   type SessionCookieOptions,
+  sessionCookieNames,
 } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 
@@ -23,14 +24,17 @@ export interface LogoutOptions {
  * Payload's logout ends the Better Auth session too. Otherwise the session cookie would sign the
  * user straight back in on the next request. Better Auth's own sign-out is asked first, so the
  * session leaves its database as well as the storage and the cookies are expired with exactly the
- * attributes Better Auth set them with. If Better Auth does not answer, the session is deleted
- * from the storage (Payload then sees nobody) and the cookies are expired here.
+ * attributes Better Auth set them with. The session is then deleted from the storage as well
+ * (Payload then sees nobody, whether or not Better Auth answered or found it), and the cookies
+ * Better Auth did not expire are expired here.
  */
 export function endBetterAuthSessionOnLogout(options: LogoutOptions): CollectionAfterLogoutHook {
   const { storage, betterAuthSecret, cookies, signOutURL, externalOrigin } = options
   const timeoutMs = options.timeoutMs ?? 5_000
   const secureSite = externalOrigin.startsWith('https:')
   const cookieNames = betterAuthCookieNames(cookies)
+  // The session token is read as the strategy reads it: from the session cookie's names only.
+  const tokenCookieNames = sessionCookieNames(cookies)
 
   return async ({ req }) => {
     const headers = req.headers
@@ -42,13 +46,14 @@ export function endBetterAuthSessionOnLogout(options: LogoutOptions): Collection
       externalOrigin,
       timeoutMs,
     })
-    if (setCookies === null) {
-      const token = readSessionToken(headers, cookieNames, betterAuthSecret)
-      if (token) {
-        await storage.delete(token).catch((error: unknown) => {
-          console.error(`[payload] logout could not delete the Better Auth session: ${error}`)
-        })
-      }
+    // Also after Better Auth's success: its sign-out answers 200 when it read no session (a cookie
+    // name or a Bearer header it does not take, but Payload's strategy does), and that session
+    // would stay alive. Deleting a key Better Auth already deleted is harmless.
+    const token = readSessionToken(headers, tokenCookieNames, betterAuthSecret)
+    if (token) {
+      await storage.delete(token).catch((error: unknown) => {
+        console.error(`[payload] logout could not delete the Better Auth session: ${error}`)
+      })
     }
     const expiredByBetterAuth = new Set((setCookies ?? []).map(cookieName))
     const responseHeaders = req.responseHeaders ?? new Headers()
