@@ -257,7 +257,8 @@ for (const topology of topologies) {
       expect(await me(adminPage)).toBeNull()
       await adminPage.getByLabel('Code from your authenticator app').fill('000000')
       await adminPage.getByRole('button', { name: 'Verify' }).click()
-      await adminPage.getByRole('alert').waitFor()
+      // Scoped to the view: Next.js's route announcer is an alert too.
+      await adminPage.locator('.better-auth-login').getByRole('alert').waitFor()
       await shot(adminPage, '08-admin-two-factor')
       await adminPage.getByLabel('Code from your authenticator app').fill(await code())
       await adminPage.getByRole('button', { name: 'Verify' }).click()
