@@ -1,5 +1,9 @@
 import type { BetterAuthOptions } from 'better-auth'
-import type { CollectionConfig, Config, Field, Plugin } from 'payload'
+import type { AuthStrategy, CollectionConfig, Config, Field, Plugin } from 'payload'
+import { betterAuthStrategy } from '../payload/sessionStrategy.ts'
+import { BETTER_AUTH_DEV_SECRET, requireSecret } from '../shared/secrets.ts'
+import { type SessionCookieOptions, sessionCookieNames } from '../shared/sessionToken.ts'
+import type { SecondaryStorage } from '../storage/types.ts'
 import { idKind, type StoredField, type StoredModel, storedModels } from './schemaFields.ts'
 
 export interface BetterAuthCollectionsOptions {
@@ -10,6 +14,16 @@ export interface BetterAuthCollectionsOptions {
   betterAuthOptions: BetterAuthOptions
   /** Hide Better Auth's own collections from the admin panel. Default true. */
   hidden?: boolean
+  /**
+   * Authenticate Payload requests from Better Auth's session cookie, read from the storage Better
+   * Auth keeps its sessions in (its `secondaryStorage`): no HTTP call, no session query. Needs the
+   * user model on an auth collection (`user: { modelName: 'users' }`).
+   */
+  session?: SessionCookieOptions & {
+    storage: SecondaryStorage
+    /** Verifies session cookies. Default `process.env.BETTER_AUTH_SECRET`. */
+    betterAuthSecret?: string
+  }
 }
 
 const closed = () => false
@@ -29,10 +43,23 @@ export function buildBetterAuthCollections(
     models.get(model)?.slug ?? [...models.values()].find((m) => m.slug === model)?.slug ?? model
   const bySlug = new Map(existing.map((collection) => [collection.slug, collection]))
 
+  const strategy = options.session && sessionStrategy(options.session, models.get('user')?.slug)
   const result = existing.map((collection) => {
     const model = [...models.values()].find((m) => m.slug === collection.slug)
-    return model ? extendCollection(collection, model, kind, slugOf) : collection
+    if (!model) return collection
+    const extended = extendCollection(collection, model, kind, slugOf)
+    if (!strategy || model.key !== 'user') return extended
+    const auth = typeof extended.auth === 'object' ? extended.auth : {}
+    return { ...extended, auth: { ...auth, strategies: [...(auth.strategies ?? []), strategy] } }
   })
+  const userSlug = models.get('user')?.slug
+  if (strategy && !existing.some((collection) => collection.slug === userSlug && collection.auth)) {
+    throw new Error(
+      `payload-better-auth: \`session\` authenticates Payload users, but Better Auth's user model ` +
+        `("${userSlug}") is not an auth collection of this config. Set \`user: { modelName: ` +
+        `'users' }\` in the Better Auth options (your users collection's slug).`,
+    )
+  }
   for (const model of models.values()) {
     if (bySlug.has(model.slug)) continue
     result.push({
@@ -56,6 +83,24 @@ export function betterAuthCollections(options: BetterAuthCollectionsOptions): Pl
   return (config: Config): Config => ({
     ...config,
     collections: buildBetterAuthCollections(options, config.collections ?? []),
+  })
+}
+
+function sessionStrategy(
+  session: NonNullable<BetterAuthCollectionsOptions['session']>,
+  usersSlug: string | undefined,
+): AuthStrategy {
+  const betterAuthSecret = requireSecret(
+    'BETTER_AUTH_SECRET',
+    session.betterAuthSecret ?? (process.env.BETTER_AUTH_SECRET || process.env.AUTH_SECRET),
+    { owner: 'betterAuthCollections', devFallback: BETTER_AUTH_DEV_SECRET },
+  )
+  return betterAuthStrategy({
+    storage: session.storage,
+    usersSlug: usersSlug ?? 'user',
+    betterAuthSecret,
+    cookieNames: sessionCookieNames(session),
+    userIdField: 'id',
   })
 }
 

@@ -11,6 +11,11 @@ export interface SessionStrategyOptions {
   usersSlug: string
   betterAuthSecret: string
   cookieNames: readonly string[]
+  /**
+   * The users-collection field holding Better Auth's user id: `baUserId` for mirrored users, `id`
+   * when the users collection is Better Auth's user model (`payloadAdapter`). Default `baUserId`.
+   */
+  userIdField?: string
   /** At most one log line per this many ms while the storage is unreachable. */
   outageLogIntervalMs?: number
 }
@@ -24,6 +29,7 @@ const nobody: AuthStrategyResult = { user: null }
  */
 export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrategy {
   const { storage, usersSlug, betterAuthSecret, cookieNames } = options
+  const userIdField = options.userIdField ?? 'baUserId'
   const outageLogIntervalMs = options.outageLogIntervalMs ?? 30_000
   let lastOutageLog = 0
 
@@ -62,7 +68,7 @@ export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrateg
         ),
         payload.find({
           collection: usersSlug,
-          where: { baUserId: { equals: userId } },
+          where: { [userIdField]: { equals: userId } },
           depth: 0,
           limit: 1,
           pagination: false,
