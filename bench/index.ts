@@ -20,6 +20,7 @@ import {
 import { reachable } from '../test/setup/reachable.ts'
 import { type Comparison, compare, percentile } from './measure.ts'
 import { benchRequestAuth } from './requestAuth.ts'
+import { benchSharedDatabase } from './sharedDatabase.ts'
 import { benchSync } from './sync.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -274,4 +275,8 @@ console.log('Better Auth -> Payload sync (SQLite storage, Payload on SQLite)')
 const sync = await benchSync(scratch)
 console.table(sync.signUps)
 console.table(sync.reconcile)
+console.log(
+  'Shared database: Better Auth through payloadAdapter vs its Kysely adapter, one SQLite file, no secondary storage (ratio = payloadAdapter time / kysely time)',
+)
+console.table(await benchSharedDatabase(scratch))
 rmSync(scratch, { recursive: true, force: true })

@@ -26,6 +26,7 @@ import { createMemoryEventBus, type EventBus } from 'payload-better-auth/eventBu
 import { createSqliteStorage, type SecondaryStorage } from 'payload-better-auth/storage'
 import { BetterAuthLoginForm, type BetterAuthLoginFormProps } from 'payload-better-auth/client'
 import { BetterAuthLoginView } from 'payload-better-auth/rsc'
+import { betterAuthCollections, payloadAdapter, type PayloadAdapterOptions } from 'payload-better-auth/adapter'
 
 const storage: SecondaryStorage = createSqliteStorage({ db: new DatabaseSync(':memory:') })
 const bus: EventBus = createMemoryEventBus()
@@ -33,7 +34,9 @@ const bus: EventBus = createMemoryEventBus()
 const wrong: SecondaryStorage = { get: 1 }
 // @ts-expect-error: the login form's props are typed
 const props: BetterAuthLoginFormProps = { baseURL: 1 }
-export { storage, bus, wrong, props, BetterAuthLoginForm, BetterAuthLoginView, StorageUnavailableError, betterAuthPayloadPlugin, payloadBetterAuthPlugin }
+// @ts-expect-error: the adapter needs a Payload
+const adapterOptions: PayloadAdapterOptions = { payload: 1 }
+export { storage, bus, wrong, props, adapterOptions, betterAuthCollections, payloadAdapter, BetterAuthLoginForm, BetterAuthLoginView, StorageUnavailableError, betterAuthPayloadPlugin, payloadBetterAuthPlugin }
 `
 
 describe('npm pack', () => {
@@ -63,7 +66,7 @@ describe('npm pack', () => {
         '--input-type=module',
         '-e',
         `const names = []
-         for (const path of ['payload-better-auth', 'payload-better-auth/storage', 'payload-better-auth/eventBus', 'payload-better-auth/client', 'payload-better-auth/rsc'])
+         for (const path of ['payload-better-auth', 'payload-better-auth/storage', 'payload-better-auth/eventBus', 'payload-better-auth/client', 'payload-better-auth/rsc', 'payload-better-auth/adapter'])
            names.push(...Object.keys(await import(path)))
          console.log(JSON.stringify(names))`,
       ],
@@ -78,6 +81,8 @@ describe('npm pack', () => {
         'createSqliteStorage',
         'createRedisStorage',
         'createMemoryEventBus',
+        'payloadAdapter',
+        'betterAuthCollections',
         'createSqlitePollingEventBus',
         'createRedisEventBus',
         'BetterAuthLoginForm',
