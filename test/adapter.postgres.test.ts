@@ -13,6 +13,7 @@ import { describe, inject, it } from 'vitest'
 import { suitePayloads } from './helpers/adapterSuite.ts'
 
 // Better Auth's own adapter suite, against payloadAdapter on Payload's Postgres adapter.
+// Every suite runs whole: no test is disabled (a disabled one would be listed here with its reason).
 if (inject('postgresUrl')) {
   const payloads = suitePayloads('postgres')
   const { execute } = await testAdapter({

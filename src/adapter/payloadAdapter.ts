@@ -59,9 +59,9 @@ export function payloadAdapter(adapterOptions: PayloadAdapterOptions) {
             ? async (callback) => {
                 const payload = await resolvePayload()
                 const id = (await payload.db.beginTransaction?.()) ?? undefined
-                const trx = build(id ?? undefined)(betterAuthOptions ?? {})
+                const trx = build(id)(betterAuthOptions ?? {})
                 // No transactions in this database adapter (SQLite's are off by default): run as is.
-                if (id === undefined || id === null) return callback(trx)
+                if (id === undefined) return callback(trx)
                 try {
                   const result = await callback(trx)
                   await payload.db.commitTransaction(id)
