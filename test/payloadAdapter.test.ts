@@ -5,6 +5,7 @@ import { buildConfig, type CollectionConfig, getPayload } from 'payload'
 import { buildBetterAuthCollections, payloadAdapter } from 'payload-better-auth/adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDatabase, freshDatabase, type TestDatabase } from './helpers/databases.ts'
+import { closePayload } from './helpers/payload.ts'
 
 // What Better Auth's suite does not try: races on the atomic operations, and the generator's
 // handling of an app's own users collection.
@@ -29,14 +30,7 @@ async function start(kind: TestDatabase['name']) {
     payload,
     adapter,
     async close() {
-      const db = payload.db as unknown as {
-        pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
-        client?: { close(): void }
-      }
-      await payload.destroy()
-      db.pool?.on('error', () => {})
-      void db.pool?.end().catch(() => {})
-      db.client?.close()
+      await closePayload(payload)
       await database.drop()
     },
   }

@@ -10,6 +10,7 @@ import { createMemoryStorage } from 'payload-better-auth/storage'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { TEST_BETTER_AUTH_SECRET } from './helpers/betterAuth.ts'
 import { describeEachDatabase, freshDatabase, type TestDatabase } from './helpers/databases.ts'
+import { closePayload } from './helpers/payload.ts'
 
 // The shared-database topology end to end: Better Auth with email/password, two-factor, admin, API
 // keys and organizations (with teams) keeps every model in Payload collections of one database,
@@ -66,15 +67,7 @@ async function start(kind: TestDatabase['name'], storeSessionInDatabase: boolean
     auth,
     storage,
     async close() {
-      const db = payload.db as unknown as {
-        pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
-        client?: { close(): void }
-      }
-      await payload.destroy()
-      // destroy() leaves the pool open; the database drop below ends its connections.
-      db.pool?.on('error', () => {})
-      void db.pool?.end().catch(() => {})
-      db.client?.close()
+      await closePayload(payload)
       await database.drop()
     },
   }
@@ -181,6 +174,10 @@ for (const storeSessionInDatabase of [false, true]) {
         })
         cookie = cookiesFrom(second.headers, pending)
         expect((await payloadUser(payload, cookie))?.id).toBe(stored.id)
+        // The same live session under a signature not made with the secret authenticates nobody.
+        const forged = cookie.replace(/(session_token=[^;.]+)\.[^;]*/, '$1.Zm9yZ2Vk')
+        expect(forged).not.toBe(cookie)
+        expect(await payloadUser(payload, forged)).toBeNull()
 
         // API key: created for the user, verified, stored in its collection.
         const key = await auth.api.createApiKey({ body: { name: 'ci' }, headers: headers() })

@@ -4,7 +4,13 @@ import { betterAuthStrategy } from '../payload/sessionStrategy.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret } from '../shared/secrets.ts'
 import { type SessionCookieOptions, sessionCookieNames } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
-import { idKind, type StoredField, type StoredModel, storedModels } from './schemaFields.ts'
+import {
+  fieldKind,
+  idKind,
+  type StoredField,
+  type StoredModel,
+  storedModels,
+} from './schemaFields.ts'
 
 export interface BetterAuthCollectionsOptions {
   /**
@@ -115,26 +121,23 @@ function payloadField(field: StoredField, slugOf: (model: string) => string): Fi
     unique: attributes.unique === true ? true : undefined,
     index: attributes.index === true && attributes.unique !== true ? true : undefined,
   }
-  if (field.isReference && attributes.references) {
-    return { ...common, type: 'relationship', relationTo: slugOf(attributes.references.model) }
-  }
-  switch (attributes.type) {
+  switch (fieldKind(field)) {
+    case 'id':
+      return {
+        ...common,
+        type: 'relationship',
+        relationTo: slugOf(String(attributes.references?.model)),
+      }
     case 'number':
       return { ...common, type: 'number' }
     case 'boolean':
       return { ...common, type: 'checkbox' }
     case 'date':
-      return {
-        ...common,
-        type: 'date',
-        admin: { date: { pickerAppearance: 'dayAndTime' } },
-      }
-    case 'json':
-    case 'string[]':
-    case 'number[]':
+      return { ...common, type: 'date', admin: { date: { pickerAppearance: 'dayAndTime' } } }
+    case 'structured':
       return { ...common, type: 'json' }
     default:
-      // `string` and enumerations (an array of literals) alike: Better Auth validates the values.
+      // Enumerations too: Better Auth validates the values.
       return { ...common, type: 'text' }
   }
 }

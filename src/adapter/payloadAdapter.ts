@@ -8,7 +8,13 @@ import {
   type JoinConfig,
 } from 'better-auth/adapters'
 import type { CollectionSlug, Payload, PayloadRequest, Sort } from 'payload'
-import { type IdKind, idKind, modelsFromSchema, type StoredModel } from './schemaFields.ts'
+import {
+  fieldKind,
+  type IdKind,
+  idKind,
+  modelsFromSchema,
+  type StoredModel,
+} from './schemaFields.ts'
 import { sqlTable } from './sqlTable.ts'
 import { translateWhere } from './whereClause.ts'
 
@@ -116,35 +122,31 @@ function collectionOperations(context: OperationContext): CustomAdapter {
     context: { [ADAPTER_CONTEXT_KEY]: true },
   })
 
-  /** The rows matching `where`, exactly, in Better Auth's order and page. */
+  /**
+   * The rows matching `where`, exactly, in Better Auth's order and page. When every clause
+   * translated exactly the database sorts and pages; otherwise it only narrows the rows, and they
+   * are decided, sorted and paged here.
+   */
   async function findRows(model: StoredModel, where: CleanedWhere[] | undefined, page: Page) {
     const payload = await resolvePayload()
     const query = translateWhere(where, model, ids)
     const offset = page.offset ?? 0
-    if (query.exact) {
-      const sort: Sort | undefined = page.sortBy
+    const end = page.limit === undefined ? undefined : offset + page.limit
+    const sort: Sort | undefined =
+      query.exact && page.sortBy
         ? `${page.sortBy.direction === 'desc' ? '-' : ''}${page.sortBy.field}`
         : undefined
-      const { docs } = await payload.find({
-        ...local(model),
-        where: query.where,
-        sort,
-        pagination: false,
-        limit: page.limit === undefined ? 0 : offset + page.limit,
-      })
-      const rows = (docs as Doc[]).filter(query.matches)
-      return rows.slice(offset, page.limit === undefined ? undefined : offset + page.limit)
-    }
-    // Some clause Payload cannot express exactly: narrow as far as it can, decide here.
     const { docs } = await payload.find({
       ...local(model),
       where: query.where,
+      sort,
       pagination: false,
-      limit: 0,
+      // 0: every row.
+      limit: query.exact ? (end ?? 0) : 0,
     })
     const rows = (docs as Doc[]).filter(query.matches)
-    if (page.sortBy) sortRows(rows, page.sortBy)
-    return rows.slice(offset, page.limit === undefined ? undefined : offset + page.limit)
+    if (!query.exact && page.sortBy) sortRows(rows, page.sortBy)
+    return rows.slice(offset, end)
   }
 
   async function attachJoins(rows: Doc[], join: JoinConfig | undefined) {
@@ -190,10 +192,8 @@ function collectionOperations(context: OperationContext): CustomAdapter {
     const guard: Doc = { id: row.id }
     for (const field of [...where.map((clause) => clause.field), ...extra]) {
       const stored = model.fields.get(field)
-      if (!stored || ['json', 'string[]', 'number[]'].includes(String(stored.attributes.type))) {
-        continue
-      }
-      guard[field] = idValue(row[field])
+      // JSON values cannot be compared with `=`; the other guarded fields catch the change.
+      if (stored && fieldKind(stored) !== 'structured') guard[field] = idValue(row[field])
     }
     return guard
   }

@@ -22,6 +22,18 @@ export interface StoredModel {
   names: Map<string, string>
 }
 
+/** How a field's values compare: ids, scalars, or JSON (objects and arrays). */
+export type FieldKind = 'id' | 'string' | 'number' | 'boolean' | 'date' | 'structured'
+
+export function fieldKind(field: StoredField): FieldKind {
+  if (field.isReference) return 'id'
+  const type = field.attributes.type
+  if (type === 'number' || type === 'boolean' || type === 'date') return type
+  if (type === 'json' || type === 'string[]' || type === 'number[]') return 'structured'
+  // `string` and enumerations (an array of literals).
+  return 'string'
+}
+
 export type IdKind = 'serial' | 'text'
 
 /** Serial ids are Payload's own numbers; every other strategy has Better Auth write a text id. */

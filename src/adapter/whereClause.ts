@@ -1,6 +1,6 @@
 import type { CleanedWhere } from 'better-auth/adapters'
 import type { Where } from 'payload'
-import type { IdKind, StoredModel } from './schemaFields.ts'
+import { type FieldKind, fieldKind, type IdKind, type StoredModel } from './schemaFields.ts'
 
 /**
  * Better Auth's `where` as a Payload query plus an exact test.
@@ -17,7 +17,6 @@ export interface TranslatedWhere {
   matches(doc: Record<string, unknown>): boolean
 }
 
-type FieldKind = 'id' | 'string' | 'number' | 'boolean' | 'date' | 'structured'
 type Scalar = string | number | boolean | null
 
 export function translateWhere(
@@ -35,11 +34,7 @@ export function translateWhere(
           `from the same Better Auth options the adapter runs with.`,
       )
     }
-    if (stored.isReference) return 'id'
-    const type = stored.attributes.type
-    if (type === 'number' || type === 'boolean' || type === 'date') return type
-    if (type === 'json' || type === 'string[]' || type === 'number[]') return 'structured'
-    return 'string'
+    return fieldKind(stored)
   }
 
   const ands: Where[] = []

@@ -1,12 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  authFlowTestSuite,
+  caseInsensitiveTestSuite,
+  joinsTestSuite,
+  normalTestSuite,
+  numberIdTestSuite,
+  testAdapter,
+  transactionsTestSuite,
+  uuidTestSuite,
+} from '@better-auth/test-utils/adapter'
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import type { BetterAuthOptions } from 'better-auth'
 import { buildConfig, type DatabaseAdapterObj, getPayload, type Payload } from 'payload'
-import { buildBetterAuthCollections } from '../../src/adapter/collections.ts'
+import { buildBetterAuthCollections, payloadAdapter } from '../../src/adapter/index.ts'
 import { createPostgresDatabase, type DatabaseKind } from './databases.ts'
+import { closePayload } from './payload.ts'
 
 interface Instance {
   payload: Payload
@@ -25,7 +36,6 @@ export function suitePayloads(kind: DatabaseKind) {
   let current: Payload | undefined
 
   async function open(
-    options: BetterAuthOptions,
     collections: ReturnType<typeof buildBetterAuthCollections>,
   ): Promise<Instance> {
     let db: DatabaseAdapterObj
@@ -51,18 +61,10 @@ export function suitePayloads(kind: DatabaseKind) {
       collections,
     })
     const payload = await getPayload({ config, key: `adapter-suite-${kind}-${instances.size}` })
-    void options
     return {
       payload,
       async close() {
-        const adapter = payload.db as unknown as {
-          pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
-          client?: { close(): void }
-        }
-        await payload.destroy()
-        adapter.pool?.on('error', () => {})
-        void adapter.pool?.end().catch(() => {})
-        adapter.client?.close()
+        await closePayload(payload)
         await drop()
       },
     }
@@ -84,7 +86,7 @@ export function suitePayloads(kind: DatabaseKind) {
           await instance.payload.db.deleteMany({ collection: collection.slug, where: {} })
         }
       } else {
-        instance = await open(options, collections)
+        instance = await open(collections)
         instances.set(key, instance)
       }
       current = instance.payload
@@ -94,4 +96,28 @@ export function suitePayloads(kind: DatabaseKind) {
       rmSync(directory, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Better Auth's own adapter suite, every part the issue names, against `payloadAdapter` on `kind`.
+ * Every suite runs whole: no test is disabled (a disabled one would be listed here with its reason).
+ */
+export async function runAdapterSuite(kind: DatabaseKind): Promise<void> {
+  const payloads = suitePayloads(kind)
+  const { execute } = await testAdapter({
+    adapter: () => payloadAdapter({ payload: () => payloads.payload() }),
+    runMigrations: (options) => payloads.runMigrations(options),
+    prefixTests: kind,
+    tests: [
+      normalTestSuite(),
+      transactionsTestSuite(),
+      authFlowTestSuite(),
+      numberIdTestSuite(),
+      joinsTestSuite(),
+      uuidTestSuite(),
+      caseInsensitiveTestSuite(),
+    ],
+    onFinish: () => payloads.close(),
+  })
+  execute()
 }

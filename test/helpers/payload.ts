@@ -67,19 +67,26 @@ export async function startPayload(
         request: new Request(`http://localhost:3000/api${path}`, init),
       }),
     async close() {
-      // Payload's destroy() leaves the connection pool open; the forced drop below ends its
-      // connections, which the pool must not report as an uncaught error.
-      const db = payload.db as unknown as {
-        pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
-        client?: { close(): void }
-      }
-      await payload.destroy()
-      db.pool?.on('error', () => {})
-      void db.pool?.end().catch(() => {})
-      db.client?.close()
+      await closePayload(payload)
       await database.drop()
     },
   }
+}
+
+/**
+ * Stops a Payload and its database connections. Payload's destroy() leaves the Postgres pool open;
+ * a forced drop of the database afterwards ends its connections, which the pool must not report
+ * as an uncaught error.
+ */
+export async function closePayload(payload: Payload): Promise<void> {
+  const db = payload.db as unknown as {
+    pool?: { end(): Promise<void>; on(event: 'error', listener: () => void): unknown }
+    client?: { close(): void }
+  }
+  await payload.destroy()
+  db.pool?.on('error', () => {})
+  void db.pool?.end().catch(() => {})
+  db.client?.close()
 }
 
 /** Runs `body` against a fresh Payload (see `startPayload`), closed afterwards whatever happens. */
