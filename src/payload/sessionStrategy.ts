@@ -24,7 +24,7 @@ const nobody: AuthStrategyResult = { user: null }
 
 /**
  * Authenticates a Payload request from Better Auth's session: verify the token's signature, read the
- * session from the storage, check expiry, revocation and ban, then find the user by `baUserId`. The
+ * session from the storage, check expiry, revocation and ban, then find the user by `userIdField`. The
  * revocation read and the user lookup run side by side. No HTTP call, no Better Auth instance.
  */
 export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrategy {
