@@ -7,6 +7,14 @@ export type {
 } from './payload/options.ts'
 export { betterAuthPayloadPlugin } from './payload/plugin.ts'
 export { STRATEGY_NAME } from './payload/sessionStrategy.ts'
+export {
+  adminRoleAccess,
+  BETTER_AUTH_USER,
+  type BetterAuthIdentity,
+  betterAuthIdentity,
+  betterAuthRoles,
+  hasAdminRole,
+} from './payload/usersAccess.ts'
 export { StorageUnavailableError } from './shared/errors.ts'
 export {
   checkSyncSignature,

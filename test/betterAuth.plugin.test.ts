@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { payloadBetterAuthPlugin } from '../src/index.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
-import { startPayload, syncCreate, type TestPayload } from './helpers/payload.ts'
+import { browserHeaders, startPayload, syncCreate, type TestPayload } from './helpers/payload.ts'
 import { uniquePrefix } from './helpers/redis.ts'
 import { cookieOf, createSyncedAuth, RECONCILE_TOKEN } from './helpers/syncedAuth.ts'
 
@@ -108,7 +108,7 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
         ).headers,
       )
     const payloadUser = async (cookie: string) =>
-      (await app.payload.auth({ headers: new Headers({ cookie }) })).user
+      (await app.payload.auth({ headers: browserHeaders({ cookie }) })).user
 
     const first = await signIn()
     expect((await payloadUser(first))?.email).toBe('session@example.com')
@@ -364,7 +364,7 @@ describe("usersSlug: 'members' on both sides", () => {
       })
       expect(docs).toHaveLength(1)
       const { user } = await app.payload.auth({
-        headers: new Headers({ cookie: cookieOf(headers) }),
+        headers: browserHeaders({ cookie: cookieOf(headers) }),
       })
       expect(user).toMatchObject({ collection: 'members', email: 'member@example.com' })
       // A full reconcile pages through members too: a member whose Better Auth user is gone goes.

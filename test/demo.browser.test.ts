@@ -10,10 +10,17 @@ import { buildDemo, type DemoServer, startDemo } from './helpers/demoApp.ts'
 // The demo app in a real browser, built and started as in production, once on the embedded
 // defaults (SQLite files, SQLite storage and polling bus) and once on PostgreSQL + Redis. Each
 // topology runs the same story in order: first admin, site sign-up, access control, admin
-// sign-out, admin sign-in, two-factor step, magic link, password reset.
+// sign-out, admin sign-in, two-factor step, magic link, password reset, then users managed from
+// /admin through Better Auth: "Create New" with an invitation, rename and role change kept by a
+// full reconcile, a ban that signs an open admin tab out. DEMO_MAILBOX=1 serves /mailbox in
+// production; the last server, started without it, shows it is not served by default.
 
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-horse-battery' }
 const READER = { name: 'Rea Reader', email: 'rea@example.com', password: 'reader-password-123' }
+/** Made by the admin with "Create New" (no password: invited by magic link), renamed later. */
+const CURATOR = { name: 'Cleo Curator', email: 'cleo@example.com', renamed: 'Cleo Keeper' }
+/** The demo serves /mailbox in production only with this flag. */
+const MAILBOX_FLAG = { DEMO_MAILBOX: '1' }
 const STEP_TIMEOUT = 60_000
 
 const chromiumPath = inject('chromiumPath')
@@ -35,7 +42,7 @@ interface Topology {
 }
 
 const topologies: Topology[] = [
-  { name: 'sqlite', prepare: async () => ({ env: {}, cleanup: async () => {} }) },
+  { name: 'sqlite', prepare: async () => ({ env: MAILBOX_FLAG, cleanup: async () => {} }) },
   {
     name: 'postgres-redis',
     async prepare() {
@@ -50,7 +57,7 @@ const topologies: Topology[] = [
       await client.flushdb()
       client.disconnect()
       return {
-        env: { DATABASE_URI: database.url, REDIS_URL: redisURL.toString() },
+        env: { ...MAILBOX_FLAG, DATABASE_URI: database.url, REDIS_URL: redisURL.toString() },
         async cleanup() {
           await database.drop()
           const flush = new IORedis(redisURL.toString())
@@ -201,8 +208,12 @@ for (const topology of topologies) {
         await adminPage.getByTestId('signed-out').waitFor()
 
         // The session itself is over, not just the cookie: replaying the old cookie gets nobody.
+        // Sec-Fetch-Site as a browser sends it, so only the session decides (not the CSRF rule).
         const replay = await adminPage.request.get('/api/users/me', {
-          headers: { cookie: `${session?.name}=${session?.value}` },
+          headers: {
+            cookie: `${session?.name}=${session?.value}`,
+            'sec-fetch-site': 'same-origin',
+          },
         })
         expect((await replay.json()).user).toBeNull()
       },
@@ -314,10 +325,156 @@ for (const topology of topologies) {
       await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain(READER.email)
       await shot(page, '11-password-reset-signed-in')
     })
+
+    /** GET as the admin's tab does it (cookies, Sec-Fetch-Site: Payload's CSRF rule wants them). */
+    const adminGet = <T>(url: string) =>
+      adminPage.evaluate(async (path) => {
+        const response = await fetch(path)
+        return { status: response.status, body: await response.json() }
+      }, url) as Promise<{ status: number; body: T }>
+    /** The Payload row of `email`, read over REST as the admin. */
+    const payloadRow = async (email: string) => {
+      type Row = { id: number | string; baUserId: string; name: string; role: string }
+      const { status, body } = await adminGet<{ docs: Row[] }>(
+        `/api/users?where[email][equals]=${encodeURIComponent(email)}&depth=0`,
+      )
+      expect(status).toBe(200)
+      expect(body.docs).toHaveLength(1)
+      return body.docs[0] as Row
+    }
+    /** The Better Auth user, from the admin plugin, with the admin's session. */
+    const betterAuthUser = async (id: string) => {
+      const { status, body } = await adminGet<{ name: string; role: string; banned: boolean }>(
+        `/api/auth/admin/get-user?id=${encodeURIComponent(id)}`,
+      )
+      expect(status).toBe(200)
+      return body
+    }
+    const reconcile = (path: 'run' | 'status') =>
+      fetch(`${server.url}/api/auth/reconcile/${path}`, {
+        method: path === 'run' ? 'POST' : 'GET',
+        headers: {
+          'x-reconcile-token': server.reconcileToken,
+          ...(path === 'run' && { 'content-type': 'application/json' }),
+        },
+        ...(path === 'run' && { body: '{}' }),
+      })
+    /** Starts a full reconcile and waits until it has run (the demo has one server process). */
+    const fullReconcile = async () => {
+      type Status = { lastSeedAt: string | null; reconciling: boolean; failures: unknown[] }
+      const status = async () => (await (await reconcile('status')).json()) as Status
+      const before = (await status()).lastSeedAt
+      expect((await reconcile('run')).status).toBe(200)
+      await expect
+        .poll(async () => {
+          const now = await status()
+          return now.lastSeedAt !== before && !now.reconciling
+        })
+        .toBe(true)
+      expect((await status()).failures).toEqual([])
+    }
+
+    let curatorPage: Page
+
+    step('"Create New" in the admin makes a user who signs in through the invitation', async () => {
+      await adminPage.goto('/admin/collections/users/create')
+      await adminPage.locator('#field-email').fill(CURATOR.email)
+      await adminPage.locator('#field-name').fill(CURATOR.name)
+      await shot(adminPage, '12-admin-create-user')
+      await adminPage.locator('#action-save').click()
+      await adminPage.waitForURL(/\/admin\/collections\/users\/(?!create)[^/?]+$/)
+      await adminPage.getByText('User successfully created').waitFor()
+      // Made in Better Auth first: the new row carries its Better Auth id.
+      const row = await payloadRow(CURATOR.email)
+      expect(await betterAuthUser(row.baUserId)).toMatchObject({
+        name: CURATOR.name,
+        role: 'user',
+      })
+
+      // No password was given: Better Auth sent a magic link, which lands on the site's account.
+      curatorPage = await newPage()
+      await curatorPage.goto('/mailbox')
+      const mail = curatorPage
+        .getByRole('listitem')
+        .filter({ hasText: CURATOR.email })
+        .filter({ hasText: 'Your sign-in link' })
+      await mail.waitFor()
+      await shot(curatorPage, '13-mailbox-invitation')
+      const link = await mail.getByRole('link').getAttribute('href')
+      await curatorPage.goto(link as string)
+      await curatorPage.waitForURL('**/account')
+      await expect
+        .poll(() => curatorPage.getByTestId('signed-in').textContent())
+        .toContain(CURATOR.email)
+      expect((await me(curatorPage))?.email).toBe(CURATOR.email)
+      await shot(curatorPage, '14-invited-user-signed-in')
+    })
+
+    step(
+      'an admin renames a user and makes them an admin in /admin; Better Auth has both and a full reconcile keeps them',
+      async () => {
+        const row = await payloadRow(CURATOR.email)
+        await adminPage.goto(`/admin/collections/users/${row.id}`)
+        await adminPage.locator('#field-name').fill(CURATOR.renamed)
+        await adminPage.locator('#field-role').click()
+        await adminPage.getByRole('option', { name: 'admin', exact: true }).click()
+        await shot(adminPage, '15-admin-edit-user')
+        await adminPage.locator('#action-save').click()
+        await adminPage.getByText('Updated successfully').waitFor()
+
+        // Better Auth made the change (its admin plugin, with the admin's session).
+        expect(await betterAuthUser(row.baUserId)).toMatchObject({
+          name: CURATOR.renamed,
+          role: 'admin',
+        })
+        // A full reconcile writes Better Auth's values into Payload: the same ones.
+        await fullReconcile()
+        expect(await payloadRow(CURATOR.email)).toMatchObject({
+          name: CURATOR.renamed,
+          role: 'admin',
+        })
+        await adminPage.reload()
+        await expect.poll(() => adminPage.locator('#field-name').inputValue()).toBe(CURATOR.renamed)
+        await adminPage.locator('#field-role').getByText('admin', { exact: true }).waitFor()
+        await shot(adminPage, '16-admin-user-after-reconcile')
+      },
+    )
+
+    step("a banned user's open admin tab is signed out at its next request", async () => {
+      // The curator is an admin now: their tab opens the admin.
+      await curatorPage.goto('/admin')
+      await curatorPage.waitForURL((url) => url.pathname === '/admin')
+      const showPosts = curatorPage.getByRole('link', { name: 'Show all Posts' })
+      await showPosts.waitFor()
+      expect((await me(curatorPage))?.email).toBe(CURATOR.email)
+      await shot(curatorPage, '17-curator-admin-open')
+
+      // The admin bans them through Better Auth, from the admin's tab (its cookies and Origin).
+      const { baUserId } = await payloadRow(CURATOR.email)
+      const banned = await adminPage.evaluate(async (userId) => {
+        const response = await fetch('/api/auth/admin/ban-user', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId, banReason: 'demo' }),
+        })
+        return response.status
+      }, baUserId)
+      expect(banned).toBe(200)
+      expect((await betterAuthUser(baUserId)).banned).toBe(true)
+
+      // The open tab's next navigation (a client-side one) finds no session.
+      await showPosts.click()
+      await curatorPage.waitForURL(/\/admin\/login/)
+      await curatorPage.getByRole('heading', { name: 'Sign in' }).waitFor()
+      expect(await me(curatorPage)).toBeNull()
+      await shot(curatorPage, '18-banned-user-signed-out')
+    })
   })
 }
 
-describeBrowser('demo app in Chromium, Better Auth unreachable from the server', () => {
+// Production defaults: no DEMO_MAILBOX, and (to test one more thing on the same start) Payload
+// looking for Better Auth where nothing listens.
+describeBrowser('demo app in Chromium, production defaults, Better Auth unreachable', () => {
   let server: DemoServer
   let browser: Browser
 
@@ -343,6 +500,22 @@ describeBrowser('demo app in Chromium, Better Auth unreachable from the server',
       await page.getByRole('alert').getByText('Better Auth did not answer').waitFor()
       await page.getByRole('button', { name: 'Try again' }).waitFor()
       await screenshot(page, 'better-auth-unreachable-login')
+    },
+    STEP_TIMEOUT,
+  )
+
+  it(
+    'does not serve the mailbox (every sign-in link) without DEMO_MAILBOX',
+    async () => {
+      const page = await browser.newPage({ baseURL: server.url })
+      const response = await page.goto('/mailbox')
+      expect(response?.status()).toBe(404)
+      await page.getByText('This page could not be found').waitFor()
+      await screenshot(page, 'mailbox-not-served-in-production')
+      await page.goto('/')
+      expect(
+        await page.getByRole('navigation').getByRole('link', { name: 'Mailbox' }).count(),
+      ).toBe(0)
     },
     STEP_TIMEOUT,
   )

@@ -11,7 +11,7 @@ import {
   TEST_SYNC_SECRET,
 } from './helpers/betterAuth.ts'
 import { eventually } from './helpers/eventually.ts'
-import { syncCreate } from './helpers/payload.ts'
+import { browserHeaders, syncCreate } from './helpers/payload.ts'
 import { describeWithRedis } from './helpers/redis.ts'
 
 // The manual's storage and event bus examples (test/manual/lib), run as written: relative
@@ -76,7 +76,7 @@ describe('manual: the Payload configuration example', () => {
       const session = await signUp(auth, 'manual@example.com')
       await syncCreate(payload, 'users', { email: session.email, baUserId: session.userId })
 
-      const headers = new Headers({ cookie: session.cookie })
+      const headers = browserHeaders({ cookie: session.cookie })
       const { user } = await payload.auth({ headers })
       expect(user).toMatchObject({
         email: session.email,

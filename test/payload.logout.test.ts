@@ -119,7 +119,8 @@ describe('Payload logout with Better Auth answering', () => {
     expect(await activeTokens(storage, userId)).toContain(token)
     signOuts.length = 0
 
-    const response = await logout(app, { cookie })
+    // As a browser on the site sends it: Better Auth checks this Origin, the request's own.
+    const response = await logout(app, { cookie, origin: EXTERNAL })
     expect(response.status).toBe(200)
     // Better Auth accepted the sign-out (its Origin check included); the fallback did not run.
     expect(signOuts).toEqual([200])
@@ -149,6 +150,33 @@ describe('Payload logout with Better Auth answering', () => {
     const authorization = `Bearer ${decodeURIComponent(bearer.value)}`
     expect(await logout(app, { authorization }).then((r: Response) => r.status)).toBe(200)
     expect(await storage.get(bearer.token)).toBeNull()
+  })
+
+  it('a foreign Origin ends no session: the cookie is refused before Better Auth is asked', async () => {
+    const { app, synced, storage } = setup
+    const { cookie, token } = await signUp(synced, 'foreign-origin@example.com')
+    signOuts.length = 0
+
+    // The plugin lists the site's origin in Payload's csrf, so Payload reads no user from a cookie
+    // sent from elsewhere: nobody to log out, and nothing forwarded to Better Auth.
+    const response = await logout(app, { cookie, origin: 'https://evil.example' })
+    expect(response.status).toBe(400)
+    expect(signOuts).toEqual([])
+    expect(await storage.get(token)).not.toBeNull()
+    expect(await me(app, cookie)).toMatchObject({ email: 'foreign-origin@example.com' })
+  })
+
+  it('a server call without an Origin is refused by Better Auth and ends the session itself', async () => {
+    const { app, synced, storage } = setup
+    const { cookie, token } = await signUp(synced, 'no-origin@example.com')
+    signOuts.length = 0
+
+    const response = await logout(app, { cookie })
+    expect(response.status).toBe(200)
+    expect(signOuts).toEqual([403]) // no Origin is made up for it
+    expect(await storage.get(token)).toBeNull()
+    expect(expiry(response, 'better-auth.session_token')).toBeDefined()
+    expect(await me(app, cookie)).toBeNull()
   })
 
   it('a forged session cookie logs nobody out and leaves the real session alone', async () => {
@@ -183,17 +211,27 @@ describe('Payload logout with Better Auth unreachable', () => {
       apps.push(app)
       const plain = await signUp(synced, `plain-${secure}@example.com`)
       const prefixed = await signUp(synced, `prefixed-${secure}@example.com`)
+      // The name Better Auth gives its cookie on the site: `__Secure-` behind TLS.
+      const name = secure ? '__Secure-better-auth.session_token' : 'better-auth.session_token'
+      const cookie = `${name}=${plain.value}`
 
-      const response = await logout(app, { cookie: plain.cookie })
+      const response = await logout(app, { cookie })
       expect(response.status).toBe(200)
       expect(await storage.get(plain.token)).toBeNull()
-      const cleared = expiry(response, 'better-auth.session_token')
+      const cleared = expiry(response, name)
       expect(cleared).toBeDefined()
       expect(/;\s*Secure/i.test(cleared ?? '')).toBe(secure)
       expect(cleared).toMatch(/Path=\//)
       expect(cleared).toMatch(/HttpOnly/i)
-      expect(await me(app, plain.cookie)).toBeNull()
+      expect(await me(app, cookie)).toBeNull()
       expect(await storage.get(prefixed.token)).not.toBeNull() // only the one session ends
+      if (secure) {
+        // Better Auth never reads the un-prefixed name on HTTPS, so it logs nobody in or out.
+        const unprefixed = `better-auth.session_token=${prefixed.value}`
+        expect(await me(app, unprefixed)).toBeNull()
+        expect((await logout(app, { cookie: unprefixed })).status).toBe(400)
+        expect(await storage.get(prefixed.token)).not.toBeNull()
+      }
 
       // The HTTPS form of the cookie, as Better Auth names it behind TLS: always expired `Secure`.
       const secureCookie = `__Secure-better-auth.session_token=${prefixed.value}`

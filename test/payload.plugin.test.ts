@@ -14,7 +14,7 @@ import {
 } from './helpers/betterAuth.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
-import { startPayload, syncCreate, withPayload } from './helpers/payload.ts'
+import { browserHeaders, startPayload, syncCreate, withPayload } from './helpers/payload.ts'
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -135,7 +135,7 @@ describeEachDatabase('users collection', (kind) => {
           emailPasswordAccount: row.id,
         })
         const { user } = await app.payload.auth({
-          headers: new Headers({ cookie: session.cookie }),
+          headers: browserHeaders({ cookie: session.cookie }),
         })
         expect(user).toMatchObject({
           email: session.email,
@@ -410,7 +410,7 @@ describe('disabled', () => {
         const auth = await createTestAuth(storage)
         const session = await signUp(auth, 'disabled@example.com')
         expect(
-          (await app.payload.auth({ headers: new Headers({ cookie: session.cookie }) })).user,
+          (await app.payload.auth({ headers: browserHeaders({ cookie: session.cookie }) })).user,
         ).toBeNull()
         // Nothing verifies while disabled, so no signed write gets through either.
         await expect(
@@ -443,7 +443,7 @@ describe('custom session cookie', () => {
         await syncCreate(app.payload, 'users', { email: session.email, baUserId: session.userId })
         const value = session.cookie.slice(session.cookie.indexOf('=') + 1)
         const authenticate = (cookie: string) =>
-          app.payload.auth({ headers: new Headers({ cookie }) })
+          app.payload.auth({ headers: browserHeaders({ cookie }) })
         expect((await authenticate(`myapp.session_token=${value}`)).user?.email).toBe(session.email)
         expect((await authenticate(`better-auth.session_token=${value}`)).user).toBeNull()
       },

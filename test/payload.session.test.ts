@@ -10,7 +10,13 @@ import {
   type TestAuth,
 } from './helpers/betterAuth.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
-import { startPayload, syncCreate, type TestPayload, withPayload } from './helpers/payload.ts'
+import {
+  browserHeaders,
+  startPayload,
+  syncCreate,
+  type TestPayload,
+  withPayload,
+} from './helpers/payload.ts'
 
 // The `better-auth` strategy on a real Payload, with sessions written by a real Better Auth 1.7
 // into the shared storage. Every rejection case starts from a session that does authenticate.
@@ -48,7 +54,7 @@ describeEachDatabase('betterAuth strategy', (kind) => {
     return { ...session, doc }
   }
   const authenticate = (headers: Record<string, string>) =>
-    app.payload.auth({ headers: new Headers(headers) }).then((result) => result.user)
+    app.payload.auth({ headers: browserHeaders(headers) }).then((result) => result.user)
 
   beforeAll(async () => {
     app = await startPayload(kind, {
@@ -207,7 +213,7 @@ describe('betterAuth strategy with the storage unreachable', () => {
         const auth = await createTestAuth(memory)
         const { cookie, userId, email } = await signUp(auth, 'outage@example.com')
         await syncCreate(app.payload, 'users', { email, baUserId: userId })
-        const headers = new Headers({ cookie })
+        const headers = browserHeaders({ cookie })
         expect((await app.payload.auth({ headers })).user?.email).toBe(email)
 
         const logged = vi.spyOn(console, 'error').mockImplementation(() => {})

@@ -174,20 +174,25 @@ describeEachDatabase('signed sync', (kind) => {
     )
   })
 
-  it("lets an admin edit the app's own fields when baUserId comes back unchanged (an admin form save)", async () => {
+  it('passes an admin form save whose baUserId comes back unchanged on to Better Auth', async () => {
     const user = await syncCreate(payload, 'users', {
       email: 'form@example.com',
       baUserId: 'ba-form',
     })
-    const saved = await payload.update({
+    // The guard lets the unchanged baUserId through; the edit then goes to Better Auth (which
+    // nothing answers for here): a 503 that says so, not the guard's 403, and nothing saved.
+    const save = payload.update({
       collection: 'users',
       id: user.id,
       data: { ...user, role: 'editor' },
       user: adminUser(),
       overrideAccess: false,
     })
-    expect(saved.role).toBe('editor')
-    expect(saved.baUserId).toBe('ba-form')
+    await expect(save).rejects.toMatchObject({ status: 503 })
+    await expect(save).rejects.toThrow(/Better Auth did not answer/)
+    const stored = await payload.findByID({ collection: 'users', id: user.id })
+    expect(stored).toMatchObject({ baUserId: 'ba-form' })
+    expect(stored.role).not.toBe('editor')
   })
 
   it('refuses a replayed signature', async () => {

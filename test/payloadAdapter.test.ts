@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { BetterAuthOptions } from 'better-auth'
+import type { BetterAuthOptions, Where } from 'better-auth'
 import { twoFactor } from 'better-auth/plugins'
-import { buildConfig, type CollectionConfig, getPayload } from 'payload'
+import { buildConfig, type CollectionConfig, getPayload, type Payload } from 'payload'
 import { buildBetterAuthCollections, payloadAdapter } from 'payload-better-auth/adapter'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { describeEachDatabase, freshDatabase, type TestDatabase } from './helpers/databases.ts'
 import { closePayload } from './helpers/payload.ts'
 
@@ -144,6 +144,151 @@ describeEachDatabase('payloadAdapter atomic operations', (kind) => {
   })
 })
 
+// Rule 8: a clause no row can satisfy (a value the field cannot hold, `in: []`) is answered
+// without a query. Payload would otherwise get no condition for it, and read the whole table.
+const serialOptions = {
+  rateLimit: { enabled: true, storage: 'database' },
+  advanced: { database: { generateId: 'serial' } },
+} satisfies BetterAuthOptions
+
+describeEachDatabase('payloadAdapter: values no row can hold', (kind) => {
+  let payload: Payload
+  let adapter: ReturnType<ReturnType<typeof payloadAdapter>>
+  let close: () => Promise<void>
+  let user: { id: string; email: string }
+
+  beforeAll(async () => {
+    const database = await freshDatabase(kind)
+    payload = await getPayload({
+      config: buildConfig({
+        secret: 'payload-adapter-test-secret-0123456789',
+        db: database.adapter,
+        typescript: { autoGenerate: false },
+        telemetry: false,
+        collections: buildBetterAuthCollections({ betterAuthOptions: serialOptions }),
+      }),
+      key: randomUUID(),
+    })
+    adapter = payloadAdapter({ payload })(serialOptions)
+    close = async () => {
+      await closePayload(payload)
+      await database.drop()
+    }
+    for (const name of ['Ada', 'Grace', 'Edsger']) {
+      await adapter.create({
+        model: 'user',
+        data: { name, email: `${name.toLowerCase()}-${randomUUID()}@example.com` },
+      })
+    }
+    user = (await adapter.findOne<{ id: string; email: string }>({
+      model: 'user',
+      where: [{ field: 'name', value: 'Ada' }],
+    })) as { id: string; email: string }
+    await adapter.create({
+      model: 'rateLimit',
+      data: { key: 'k', count: 0, lastRequest: Date.now() },
+    })
+  }, 60_000)
+  afterAll(() => close?.())
+
+  /** Counts the queries and writes `payloadAdapter` makes through the Local API. */
+  function spyQueries() {
+    const calls = { find: 0, count: 0, update: 0, delete: 0 }
+    for (const name of ['find', 'count', 'update', 'delete', 'findByID'] as const) {
+      const key = name === 'findByID' ? 'find' : name
+      const original = payload[name].bind(payload) as (...args: unknown[]) => unknown
+      vi.spyOn(payload, name).mockImplementation(((...args: unknown[]) => {
+        calls[key]++
+        return original(...args)
+      }) as never)
+    }
+    return calls
+  }
+  afterEach(() => vi.restoreAllMocks())
+
+  const none = { find: 0, count: 0, update: 0, delete: 0 }
+  const impossible: Array<[string, Where[]]> = [
+    ["'abc' for a serial id", [{ field: 'id', value: 'abc', operator: 'eq', connector: 'AND' }]],
+    ['in: []', [{ field: 'id', value: [], operator: 'in', connector: 'AND' }]],
+    ["in: ['abc']", [{ field: 'id', value: ['abc', 'x'], operator: 'in', connector: 'AND' }]],
+    [
+      "'abc' AND a real email",
+      [
+        { field: 'email', value: 'ada@example.com', operator: 'eq', connector: 'AND' },
+        { field: 'id', value: 'abc', operator: 'eq', connector: 'AND' },
+      ],
+    ],
+    [
+      'every OR branch impossible',
+      [
+        { field: 'id', value: 'abc', operator: 'eq', connector: 'OR' },
+        { field: 'id', value: [], operator: 'in', connector: 'OR' },
+      ],
+    ],
+    [
+      'a date that is none',
+      [{ field: 'createdAt', value: 'soon', operator: 'eq', connector: 'AND' }],
+    ],
+    ['a bound that is no id', [{ field: 'id', value: 'abc', operator: 'gt', connector: 'AND' }]],
+  ]
+
+  it.each(impossible)(
+    '%s: reads, counts, updates and deletes nothing, without a query',
+    async (_, where) => {
+      const before = await adapter.count({ model: 'user' })
+      const calls = spyQueries()
+      expect(await adapter.findOne({ model: 'user', where })).toBeNull()
+      expect(await adapter.findMany({ model: 'user', where })).toEqual([])
+      expect(await adapter.count({ model: 'user', where })).toBe(0)
+      expect(await adapter.update({ model: 'user', where, update: { name: 'Mallory' } })).toBeNull()
+      expect(await adapter.updateMany({ model: 'user', where, update: { name: 'Mallory' } })).toBe(
+        0,
+      )
+      await adapter.delete({ model: 'user', where })
+      expect(await adapter.deleteMany({ model: 'user', where })).toBe(0)
+      expect(await adapter.consumeOne({ model: 'user', where })).toBeNull()
+      expect(calls).toEqual(none)
+      vi.restoreAllMocks()
+      expect(await adapter.count({ model: 'user' })).toBe(before)
+      expect(
+        await adapter.count({ model: 'user', where: [{ field: 'name', value: 'Mallory' }] }),
+      ).toBe(0)
+    },
+  )
+
+  it('a number field given a value no number is: nothing matched, counted or incremented', async () => {
+    const calls = spyQueries()
+    for (const operator of ['eq', 'gt', 'lte'] as const) {
+      const where: Where[] = [{ field: 'count', value: 'abc', operator, connector: 'AND' }]
+      expect(await adapter.count({ model: 'rateLimit', where })).toBe(0)
+      expect(await adapter.findMany({ model: 'rateLimit', where })).toEqual([])
+      expect(
+        await adapter.incrementOne({ model: 'rateLimit', where, increment: { count: 1 } }),
+      ).toBeNull()
+    }
+    expect(calls).toEqual(none)
+  })
+
+  it('inside OR, only the impossible branch goes; the query still narrows to the others', async () => {
+    const calls = spyQueries()
+    const where: Where[] = [
+      { field: 'id', value: 'abc', operator: 'eq', connector: 'OR' },
+      { field: 'email', value: user.email, operator: 'eq', connector: 'OR' },
+    ]
+    const found = await adapter.findMany<{ id: string }>({ model: 'user', where })
+    expect(found.map((row) => row.id)).toEqual([user.id])
+    expect(calls.find).toBe(1)
+    const query = vi.mocked(payload.find).mock.calls[0]?.[0]
+    expect(query?.where).toEqual({ and: [{ or: [{ email: { equals: user.email } }] }] })
+    // `in` keeps the ids that can exist.
+    const listed = await adapter.findMany<{ id: string }>({
+      model: 'user',
+      where: [{ field: 'id', value: ['abc', String(user.id)], operator: 'in', connector: 'AND' }],
+    })
+    expect(listed.map((row) => row.id)).toEqual([user.id])
+  })
+})
+
 describe('buildBetterAuthCollections', () => {
   const users: CollectionConfig = {
     slug: 'users',
@@ -171,6 +316,51 @@ describe('buildBetterAuthCollections', () => {
     expect(merged?.auth).toMatchObject({
       disableLocalStrategy: { enableFields: true, optionalPassword: true },
     })
+  })
+
+  it("defaults the rules the app did not write on its users collection; the app's own win", () => {
+    type Rule = (args: { req: { user: Record<string, unknown> | null } }) => unknown
+    const rulesOf = (collections: CollectionConfig[]) =>
+      collections.find((collection) => collection.slug === 'users')?.access as Record<string, Rule>
+    const asUser = (user: Record<string, unknown> | null) => ({ req: { user } })
+    const defaults = rulesOf(onUsers())
+    expect(defaults.read?.(asUser({ id: 7 }))).toEqual({ id: { equals: 7 } })
+    expect(defaults.update?.(asUser({ id: 7 }))).toEqual({ id: { equals: 7 } })
+    expect(defaults.read?.(asUser(null))).toBe(false)
+    expect(defaults.create?.(asUser({ id: 7, role: 'admin' }))).toBe(false)
+    expect(defaults.delete?.(asUser({ id: 7, role: 'admin' }))).toBe(false)
+    expect(defaults.admin?.(asUser({ id: 7, role: 'user' }))).toBe(false)
+    expect(defaults.admin?.(asUser({ id: 7, role: 'user, admin' }))).toBe(true)
+
+    const own: CollectionConfig = { ...users, access: { read: () => true, admin: () => true } }
+    const staff = rulesOf(
+      buildBetterAuthCollections(
+        {
+          betterAuthOptions: {
+            user: { modelName: 'users' },
+            advanced: { database: { generateId: 'serial' } },
+          },
+          adminRoles: ['staff'],
+        },
+        [users],
+      ),
+    )
+    expect(staff.admin?.(asUser({ id: 7, role: 'admin' }))).toBe(false)
+    expect(staff.admin?.(asUser({ id: 7, role: 'staff' }))).toBe(true)
+    const kept = rulesOf(
+      buildBetterAuthCollections(
+        {
+          betterAuthOptions: {
+            user: { modelName: 'users' },
+            advanced: { database: { generateId: 'serial' } },
+          },
+        },
+        [own],
+      ),
+    )
+    expect(kept.read?.(asUser(null))).toBe(true)
+    expect(kept.admin?.(asUser(null))).toBe(true)
+    expect(kept.update?.(asUser({ id: 7 }))).toEqual({ id: { equals: 7 } })
   })
 
   it('makes references relationships and every other model a closed, hidden collection', () => {

@@ -1,11 +1,16 @@
 import type { Access, CollectionConfig } from 'payload'
 
 const isAdmin = (user: unknown): boolean => (user as { role?: string } | null)?.role === 'admin'
-const adminOrSelf: Access = ({ req }) => isAdmin(req.user) || { id: { equals: req.user?.id } }
+// Signed out: nobody (a `{ id: { equals: undefined } }` query would be a database error, a 500).
+const adminOrSelf: Access = ({ req }) =>
+  req.user ? isAdmin(req.user) || { id: { equals: req.user.id } } : false
 
 /**
  * The app's users. Better Auth owns them: the plugin adds `baUserId` and the account fields and
- * keeps every row in step with Better Auth; `role` comes from Better Auth's admin plugin.
+ * keeps every row in step with Better Auth; `role` comes from Better Auth's admin plugin. An
+ * admin's edit of email, name or role here, "Create New" and delete are carried out by Better Auth
+ * first (`mapPayloadToUser` in lib/auth.ts), so a reconcile never undoes them. Create is left to
+ * the plugin's default: Better Auth admin roles only.
  */
 export const Users: CollectionConfig = {
   slug: 'users',
@@ -25,7 +30,9 @@ export const Users: CollectionConfig = {
       type: 'select',
       options: ['admin', 'user'],
       defaultValue: 'user',
-      admin: { description: 'Set by Better Auth (admin plugin); changes there reach here.' },
+      admin: {
+        description: "Better Auth's role (admin plugin): a change saved here is made there.",
+      },
     },
   ],
 }

@@ -35,10 +35,13 @@ function createAuth() {
     databaseHooks: {
       user: {
         create: {
-          // The demo's rule: the first user is the admin (the one who may open /admin).
+          // The demo's rule: the first user is the admin (the one who may open /admin). Later
+          // users keep the role they were created with: `user` on sign-up (a sign-up cannot set
+          // it), or what an admin chose on "Create New" in /admin.
           before: async (user) => {
             const { n } = countUsers()
-            return { data: { ...user, role: n === 0 ? 'admin' : 'user' } }
+            const role = n === 0 ? 'admin' : ((user as { role?: string }).role ?? 'user')
+            return { data: { ...user, role } }
           },
         },
       },
@@ -66,6 +69,15 @@ function createAuth() {
           name: typeof user.name === 'string' ? user.name : '',
           role: user.role === 'admin' ? 'admin' : 'user',
         }),
+        // The way back: an admin's edit of these fields in /admin is carried out by Better Auth
+        // (its admin plugin decides who may), so the next reconcile keeps it.
+        mapPayloadToUser: (data) => ({
+          ...(data.email !== undefined && { email: data.email }),
+          ...(data.name !== undefined && { name: data.name ?? '' }),
+          ...(data.role !== undefined && { role: data.role ?? 'user' }),
+        }),
+        // Invited users are `user`s, who use the site; /admin would only turn them away.
+        invitationCallbackURL: '/account',
       }),
       nextCookies(), // last: lets server actions set Better Auth's cookies
     ],

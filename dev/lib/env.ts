@@ -38,6 +38,12 @@ export const payloadSecret = required('PAYLOAD_SECRET')
 export const betterAuthSecret = required('BETTER_AUTH_SECRET')
 export const reconcileToken = env.RECONCILE_TOKEN || undefined
 
+/**
+ * `/mailbox` shows every magic link and reset link the app sends: anyone who can open it can sign
+ * in as anyone. Served outside production only, unless DEMO_MAILBOX=1 says this is a demo anyway.
+ */
+export const mailboxEnabled = env.NODE_ENV !== 'production' || env.DEMO_MAILBOX === '1'
+
 function required(name: string): string {
   const value = env[name]
   if (!value) {

@@ -18,6 +18,8 @@ if (!existsSync(file)) {
       '# Uncomment to move from the embedded SQLite files to services:',
       '# DATABASE_URI=postgres://postgres@127.0.0.1:5432/payload_better_auth_demo',
       '# REDIS_URL=redis://127.0.0.1:6379',
+      '# Serve /mailbox (every sign-in link) under `npm run demo:start` too; never on a real site:',
+      '# DEMO_MAILBOX=1',
       '',
     ].join('\n'),
     { mode: 0o600 },

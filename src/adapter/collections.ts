@@ -1,9 +1,22 @@
 import type { BetterAuthOptions } from 'better-auth'
-import type { AuthStrategy, CollectionConfig, Config, Field, Plugin } from 'payload'
+import {
+  APIError,
+  type AuthStrategy,
+  type CollectionBeforeChangeHook,
+  type CollectionBeforeOperationHook,
+  type CollectionConfig,
+  type Config,
+  type Field,
+  type Plugin,
+  type RequestContext,
+} from 'payload'
 import { betterAuthStrategy } from '../payload/sessionStrategy.ts'
+import { adminRoleAccess, DEFAULT_ADMIN_ROLES, nobody, selfOnly } from '../payload/usersAccess.ts'
+import { comparableValue } from '../shared/fieldValue.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret } from '../shared/secrets.ts'
 import { type SessionCookieOptions, sessionCookieNames } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
+import { ADAPTER_CONTEXT_KEY } from './payloadAdapter.ts'
 import {
   fieldKind,
   idKind,
@@ -20,6 +33,11 @@ export interface BetterAuthCollectionsOptions {
   betterAuthOptions: BetterAuthOptions
   /** Hide Better Auth's own collections from the admin panel. Default true. */
   hidden?: boolean
+  /**
+   * Better Auth roles (the admin plugin's `role`, comma lists included) that may open Payload's
+   * admin panel, when the users collection does not set `access.admin` itself. Default `['admin']`.
+   */
+  adminRoles?: string[]
   /**
    * Authenticate Payload requests from Better Auth's session cookie, read from the storage Better
    * Auth keeps its sessions in (its `secondaryStorage`): no HTTP call, no session query. Needs the
@@ -38,6 +56,9 @@ const closed = () => false
  * Better Auth's tables as Payload collections. A model whose `modelName` is an existing collection
  * (the app's users, say) gets Better Auth's fields added to it; every other model becomes a new
  * collection, closed to every request (only `payloadAdapter`, with `overrideAccess`, reads it).
+ * Better Auth's user model, wherever it lives, is written only by `payloadAdapter` (see
+ * `guardUserModel`), and on the app's users collection the rules the app did not write default to
+ * oneself only.
  */
 export function buildBetterAuthCollections(
   options: BetterAuthCollectionsOptions,
@@ -49,14 +70,19 @@ export function buildBetterAuthCollections(
     models.get(model)?.slug ?? [...models.values()].find((m) => m.slug === model)?.slug ?? model
   const bySlug = new Map(existing.map((collection) => [collection.slug, collection]))
 
-  const strategy = options.session && sessionStrategy(options.session, models.get('user')?.slug)
+  const strategy =
+    options.session &&
+    sessionStrategy(options.session, models.get('user')?.slug, options.betterAuthOptions)
+  const adminRoles = options.adminRoles ?? [...DEFAULT_ADMIN_ROLES]
   const result = existing.map((collection) => {
     const model = [...models.values()].find((m) => m.slug === collection.slug)
     if (!model) return collection
     const extended = extendCollection(collection, model, kind, slugOf)
-    if (!strategy || model.key !== 'user') return extended
-    const auth = typeof extended.auth === 'object' ? extended.auth : {}
-    return { ...extended, auth: { ...auth, strategies: [...(auth.strategies ?? []), strategy] } }
+    if (model.key !== 'user') return extended
+    const guarded = withSafeDefaults(guardUserModel(extended, model), adminRoles)
+    if (!strategy) return guarded
+    const auth = typeof guarded.auth === 'object' ? guarded.auth : {}
+    return { ...guarded, auth: { ...auth, strategies: [...(auth.strategies ?? []), strategy] } }
   })
   const userSlug = models.get('user')?.slug
   if (strategy && !existing.some((collection) => collection.slug === userSlug && collection.auth)) {
@@ -68,7 +94,7 @@ export function buildBetterAuthCollections(
   }
   for (const model of models.values()) {
     if (bySlug.has(model.slug)) continue
-    result.push({
+    const collection: CollectionConfig = {
       slug: model.slug,
       admin: { hidden: options.hidden ?? true },
       access: { read: closed, create: closed, update: closed, delete: closed },
@@ -79,7 +105,8 @@ export function buildBetterAuthCollections(
         ...(kind === 'text' ? [textId] : []),
         ...[...model.fields.values()].map((field) => payloadField(field, slugOf)),
       ],
-    })
+    }
+    result.push(model.key === 'user' ? guardUserModel(collection, model) : collection)
   }
   return result
 }
@@ -95,19 +122,172 @@ export function betterAuthCollections(options: BetterAuthCollectionsOptions): Pl
 function sessionStrategy(
   session: NonNullable<BetterAuthCollectionsOptions['session']>,
   usersSlug: string | undefined,
+  betterAuthOptions: BetterAuthOptions,
 ): AuthStrategy {
   const betterAuthSecret = requireSecret(
     'BETTER_AUTH_SECRET',
     session.betterAuthSecret ?? (process.env.BETTER_AUTH_SECRET || process.env.AUTH_SECRET),
     { owner: 'betterAuthCollections', devFallback: BETTER_AUTH_DEV_SECRET },
   )
+  const { advanced } = betterAuthOptions
   return betterAuthStrategy({
     storage: session.storage,
     usersSlug: usersSlug ?? 'user',
     betterAuthSecret,
-    cookieNames: sessionCookieNames(session),
+    cookieNames: sessionCookieNames({
+      cookiePrefix: session.cookiePrefix ?? advanced?.cookiePrefix,
+      sessionCookieName: session.sessionCookieName ?? advanced?.cookies?.session_token?.name,
+      useSecureCookies: session.useSecureCookies ?? betterAuthSecureCookies(betterAuthOptions),
+    }),
     userIdField: 'id',
   })
+}
+
+/**
+ * Whether Better Auth names its cookies `__Secure-`, decided as its `createCookieGetter` does:
+ * `advanced.useSecureCookies`, else the base URL's protocol, else whether NODE_ENV is production.
+ */
+function betterAuthSecureCookies({ advanced, baseURL }: BetterAuthOptions): boolean {
+  if (advanced?.useSecureCookies !== undefined) return advanced.useSecureCookies
+  if (typeof baseURL === 'object' && baseURL?.protocol && baseURL.protocol !== 'auto') {
+    return baseURL.protocol === 'https'
+  }
+  const url = typeof baseURL === 'string' && baseURL ? baseURL : process.env.BETTER_AUTH_URL
+  return url ? url.startsWith('https://') : process.env.NODE_ENV === 'production'
+}
+
+// The trust boundary of the shared topology. Sign-up is public, so a Payload user is anyone; the
+// user model's fields (role, ban, email, two-factor...) decide what Better Auth lets them do. They
+// change only through Better Auth, whose writes arrive through `payloadAdapter` with
+// `context.payloadBetterAuthAdapter` (a request cannot set `req.context`). The refusals are hooks,
+// not access rules: the Local API skips access rules unless told `overrideAccess: false`.
+
+const byAdapter = (context: RequestContext | undefined) => context?.[ADAPTER_CONTEXT_KEY] === true
+
+/** A 403 with its reason for the caller; logged at `info`, as Payload logs its own refusals. */
+class Refused extends APIError {
+  constructor(message: string) {
+    super(message, 403, null, true)
+    this.name = 'Forbidden'
+  }
+}
+
+const refuseUsersWrite = (slug: string) =>
+  new Refused(
+    `${slug}: refused, users belong to Better Auth. Create users through Better Auth (sign-up or ` +
+      `auth.api.createUser) and delete them there (the admin plugin's auth.api.removeUser, or ` +
+      `auth.api.deleteUser for oneself), not through Payload.`,
+  )
+
+// Where each of the user model's fields is changed in Better Auth (by Better Auth's field key).
+const whereToChange: Record<string, string> = {
+  email: "auth.api.changeEmail (or the admin plugin's auth.api.adminUpdateUser)",
+  emailVerified: 'email verification (auth.api.verifyEmail) or auth.api.adminUpdateUser',
+  name: 'auth.api.updateUser (or auth.api.adminUpdateUser)',
+  image: 'auth.api.updateUser (or auth.api.adminUpdateUser)',
+  role: "the admin plugin's auth.api.setRole (or auth.api.adminUpdateUser)",
+  banned: "the admin plugin's auth.api.banUser / auth.api.unbanUser",
+  banReason: "the admin plugin's auth.api.banUser / auth.api.unbanUser",
+  banExpires: "the admin plugin's auth.api.banUser / auth.api.unbanUser",
+  twoFactorEnabled: 'auth.api.enableTwoFactor / auth.api.disableTwoFactor',
+}
+const elsewhere = "auth.api.updateUser or the admin plugin's auth.api.adminUpdateUser"
+
+/**
+ * A field's value as two writes of the same value agree on: the admin form sends every field back
+ * (dates as ISO strings, an unticked checkbox as `false` where the row has `null`), which is no
+ * change. Emails compare as Payload stores them (lowercased, trimmed).
+ */
+function comparable(field: StoredField, value: unknown): string {
+  if (value === undefined || value === null || value === '') return ''
+  switch (fieldKind(field)) {
+    case 'boolean':
+      return value === true || value === 'true' || value === 1 ? 'true' : ''
+    case 'date': {
+      const time = new Date(value instanceof Date ? value : String(value)).getTime()
+      return Number.isNaN(time) ? String(value) : String(time)
+    }
+    case 'number':
+      return String(Number(value))
+    case 'structured':
+      return JSON.stringify(value)
+    case 'id':
+      return comparableValue(value)
+    default:
+      return field.name === 'email' ? String(value).trim().toLowerCase() : String(value)
+  }
+}
+
+/**
+ * Makes Better Auth's user model writable only by `payloadAdapter`: every other create or delete is
+ * refused (users are made and removed in Better Auth), and so is an update that changes one of the
+ * model's fields, with a 403 naming each field and where Better Auth changes it. Other fields of
+ * the app's users collection stay the app's. Payload's own `updatedAt` is left out: Payload sets it
+ * on every save, whatever a request sends.
+ */
+function guardUserModel(collection: CollectionConfig, model: StoredModel): CollectionConfig {
+  const keyOf = new Map([...model.names].map(([key, name]) => [name, key]))
+  const owned = [...model.fields.values()].filter(
+    (field) => !(field.name === 'updatedAt' && collection.timestamps !== false),
+  )
+  const refuseCreateDelete: CollectionBeforeOperationHook = ({ args, operation, req }) => {
+    if ((operation === 'create' || operation === 'delete') && !byAdapter(req.context)) {
+      throw refuseUsersWrite(collection.slug)
+    }
+    return args
+  }
+  const refuseOwnedChanges: CollectionBeforeChangeHook = ({ data, originalDoc, req }) => {
+    if (byAdapter(req.context)) return data
+    const before: Record<string, unknown> = originalDoc ?? {}
+    const changed = owned.filter(
+      (field) =>
+        field.name in data &&
+        comparable(field, data[field.name]) !== comparable(field, before[field.name]),
+    )
+    if (changed.length === 0) return data
+    const how = changed
+      .map((field) => {
+        const key = keyOf.get(field.name) ?? field.name
+        return `${field.name} with ${whereToChange[key] ?? elsewhere}`
+      })
+      .join('; ')
+    throw new Refused(
+      `${collection.slug}: refused, ${changed.map((field) => `"${field.name}"`).join(', ')} ` +
+        `${changed.length === 1 ? 'belongs' : 'belong'} to Better Auth and cannot be changed ` +
+        `through Payload. Change ${changed.length === 1 ? 'it' : 'them'} through Better Auth's ` +
+        `API: ${how}.`,
+    )
+  }
+  return {
+    ...collection,
+    hooks: {
+      ...collection.hooks,
+      // First, before the app's hooks do any work for a write that is refused anyway.
+      beforeOperation: [refuseCreateDelete, ...(collection.hooks?.beforeOperation ?? [])],
+      // Last, so a value an app hook put there is checked too.
+      beforeChange: [...(collection.hooks?.beforeChange ?? []), refuseOwnedChanges],
+    },
+  }
+}
+
+/**
+ * The access rules the app did not write on its users collection: read and update oneself, create
+ * and delete nobody (Better Auth does both, through the adapter), the admin panel only for Better
+ * Auth admin roles. Payload's own default would be "any signed-in user": anyone who signs up.
+ */
+function withSafeDefaults(collection: CollectionConfig, adminRoles: string[]): CollectionConfig {
+  const access = collection.access ?? {}
+  return {
+    ...collection,
+    access: {
+      ...access,
+      read: access.read ?? selfOnly,
+      update: access.update ?? selfOnly,
+      create: access.create ?? nobody,
+      delete: access.delete ?? nobody,
+      ...(collection.auth ? { admin: access.admin ?? adminRoleAccess(adminRoles) } : {}),
+    },
+  }
 }
 
 const textId: Field = { name: 'id', type: 'text', admin: { readOnly: true } }

@@ -128,8 +128,10 @@ function collectionOperations(context: OperationContext): CustomAdapter {
    * are decided, sorted and paged here.
    */
   async function findRows(model: StoredModel, where: CleanedWhere[] | undefined, page: Page) {
-    const payload = await resolvePayload()
     const query = translateWhere(where, model, ids)
+    // No row can match: answered without reading the table.
+    if (query.matchesNothing) return []
+    const payload = await resolvePayload()
     const offset = page.offset ?? 0
     const end = page.limit === undefined ? undefined : offset + page.limit
     const sort: Sort | undefined =
@@ -225,6 +227,7 @@ function collectionOperations(context: OperationContext): CustomAdapter {
       const payload = await resolvePayload()
       const stored = modelOf(model)
       const query = translateWhere(where, stored, ids)
+      if (query.matchesNothing) return 0
       if (query.exact) {
         const { totalDocs } = await payload.count({ ...local(stored), where: query.where })
         return totalDocs

@@ -10,12 +10,20 @@ import { type FieldKind, fieldKind, type IdKind, type StoredModel } from './sche
  * when no condition can promise that); `matches` then decides exactly, with SQL's semantics (a
  * comparison with NULL is false, `eq null` is IS NULL). When every clause translated exactly,
  * `exact` is true and paging, sorting and counting can be left to the database.
+ *
+ * `matchesNothing` is true when no row can match (a value the field cannot hold, `in: []`): the
+ * caller must not query at all, as `where` then says nothing (an empty `where` reads every row).
  */
-export interface TranslatedWhere {
-  where: Where
-  exact: boolean
-  matches(doc: Record<string, unknown>): boolean
-}
+export type TranslatedWhere =
+  | {
+      matchesNothing: false
+      where: Where
+      exact: boolean
+      matches(doc: Record<string, unknown>): boolean
+    }
+  | { matchesNothing: true }
+
+const NOTHING: TranslatedWhere = { matchesNothing: true }
 
 type Scalar = string | number | boolean | null
 
@@ -24,7 +32,8 @@ export function translateWhere(
   model: StoredModel,
   ids: IdKind,
 ): TranslatedWhere {
-  if (!clauses?.length) return { where: {}, exact: true, matches: () => true }
+  if (!clauses?.length)
+    return { matchesNothing: false, where: {}, exact: true, matches: () => true }
   const kindOf = (field: string): FieldKind => {
     if (field === 'id') return 'id'
     const stored = model.fields.get(field)
@@ -43,10 +52,17 @@ export function translateWhere(
   let exact = true
   const andTests: Array<(doc: Record<string, unknown>) => boolean> = []
   const orTests: Array<(doc: Record<string, unknown>) => boolean> = []
+  let hasOr = false
 
   for (const clause of clauses) {
     const kind = kindOf(clause.field)
     const normalize = normalizer(kind, ids)
+    if (clause.connector === 'OR') hasOr = true
+    if (matchesNoRow(clause, kind, ids)) {
+      // Under AND the whole query matches nothing; under OR only this branch goes.
+      if (clause.connector === 'OR') continue
+      return NOTHING
+    }
     const { condition, conditionIsExact } = payloadCondition(clause, kind, normalize, ids)
     const test = clauseTest(clause, kind, normalize)
     if (!conditionIsExact) exact = false
@@ -60,10 +76,13 @@ export function translateWhere(
     }
   }
 
+  // Every OR branch was one no row can match.
+  if (hasOr && orTests.length === 0) return NOTHING
   const parts = [...ands]
   // An OR clause with no condition could match any row: then the OR group cannot narrow the query.
   if (ors.length && orsComplete) parts.push({ or: ors })
   return {
+    matchesNothing: false,
     where: parts.length ? { and: parts } : {},
     exact,
     matches: (doc) =>
@@ -81,7 +100,9 @@ function normalizer(kind: FieldKind, ids: IdKind) {
         if (typeof value === 'object' && 'id' in value) return normalizeId(value.id, ids)
         return normalizeId(value, ids)
       case 'date': {
-        const time = value instanceof Date ? value.getTime() : new Date(String(value)).getTime()
+        const time = new Date(
+          value instanceof Date || typeof value === 'number' ? value : String(value),
+        ).getTime()
         return Number.isNaN(time) ? null : time
       }
       case 'number':
@@ -97,11 +118,61 @@ function normalizer(kind: FieldKind, ids: IdKind) {
 }
 
 function normalizeId(value: unknown, ids: IdKind): Scalar {
-  if (ids === 'serial') {
-    const number = Number(value)
-    return Number.isNaN(number) ? String(value) : number
-  }
+  if (ids === 'serial') return serialId(value) ?? String(value)
   return String(value)
+}
+
+/** A serial id as its number; undefined for anything no serial id can be ('abc', '', '1.5'). */
+function serialId(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value)
+  return undefined
+}
+
+/** Whether the field can hold `value` at all; a clause that needs it to matches no row. */
+function storable(value: unknown, kind: FieldKind, ids: IdKind): boolean {
+  switch (kind) {
+    case 'id': {
+      const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : value
+      if (ids === 'serial') return serialId(id) !== undefined
+      return typeof id === 'string' || typeof id === 'number'
+    }
+    case 'number':
+      if (typeof value === 'number') return Number.isFinite(value)
+      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+    case 'date': {
+      if (!(value instanceof Date) && typeof value !== 'string' && typeof value !== 'number') {
+        return false
+      }
+      return !Number.isNaN(new Date(value).getTime())
+    }
+    case 'boolean':
+      return [true, false, 1, 0, 'true', 'false', '1', '0'].includes(value as never)
+    default:
+      return true
+  }
+}
+
+/**
+ * True when the clause cannot match any row: equality with, membership in, or an order bound from
+ * values the field cannot hold (`'abc'` for a serial id or a number, `in: []`). Such a clause is
+ * answered without a query: Payload would turn it into no condition at all, which reads every row.
+ */
+function matchesNoRow(clause: CleanedWhere, kind: FieldKind, ids: IdKind): boolean {
+  const { operator, value } = clause
+  switch (operator) {
+    case 'eq':
+      return value !== null && !storable(value, kind, ids)
+    case 'in':
+      return !Array.isArray(value) || !value.some((item) => storable(item, kind, ids))
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return value === null || (kind !== 'string' && !storable(value, kind, ids))
+    default:
+      return false
+  }
 }
 
 const lower = (value: Scalar) => (typeof value === 'string' ? value.toLowerCase() : value)
@@ -179,9 +250,9 @@ function payloadCondition(
   }
   if (kind === 'structured') return none
   const textual = kind === 'string'
-  // A non-numeric value for a serial id matches no row, but would make the database throw.
-  const unstorable = (item: unknown) =>
-    kind === 'id' && ids === 'serial' && typeof normalize(item) !== 'number'
+  // Values the field cannot hold match no row (and would make the database throw): `in` keeps the
+  // others; a clause made only of such values never gets here (see `matchesNoRow`).
+  const holdable = (item: unknown) => storable(item, kind, ids)
 
   switch (operator) {
     case 'eq':
@@ -191,15 +262,13 @@ function payloadCondition(
           ? superset({ [field]: { contains: value } })
           : none
       }
-      if (unstorable(value)) return none
       return exactly({ [field]: { equals: stored(value) } })
     case 'ne':
       if (value === null) return exactly({ [field]: { exists: true } })
       return none
     case 'in':
-      if (!Array.isArray(value) || value.length === 0 || (textual && insensitive)) return none
-      if (value.some(unstorable)) return none
-      return exactly({ [field]: { in: value.map(stored) } })
+      if (!Array.isArray(value) || (textual && insensitive)) return none
+      return exactly({ [field]: { in: value.filter(holdable).map(stored) } })
     case 'not_in':
       return none
     case 'contains':

@@ -61,8 +61,11 @@ export interface QueueStatus {
 }
 
 export interface DurableQueue {
-  /** Stores the task; with `runNow`, also tries it at once and says whether it was applied. */
-  enqueue(task: QueueTask, options?: { runNow?: boolean }): Promise<boolean>
+  /**
+   * Stores the task; with `runNow`, also tries it at once and says whether it was applied. With
+   * `delayMs`, no worker runs it before then (someone else is writing that user right now).
+   */
+  enqueue(task: QueueTask, options?: { runNow?: boolean; delayMs?: number }): Promise<boolean>
   /** Runs every due group once; returns how many tasks were applied. */
   drain(): Promise<number>
   status(): Promise<QueueStatus>
@@ -171,9 +174,10 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
   }
 
   return {
-    async enqueue(task, { runNow = false } = {}) {
+    async enqueue(task, { runNow = false, delayMs = 0 } = {}) {
       const seq = await store.increment(QUEUE_SEQUENCE_KEY, SEQUENCE_TTL_SECONDS)
-      const stored: StoredTask = { task, attempts: 0, notBefore: 0, enqueuedAt: Date.now() }
+      const now = Date.now()
+      const stored: StoredTask = { task, attempts: 0, notBefore: now + delayMs, enqueuedAt: now }
       await store.set(queueTaskKey(groupOf(task), seq), JSON.stringify(stored))
       if (!runNow) return false
       // Another worker may hold the group (it saw the new task first): then wait for it to apply

@@ -3,9 +3,11 @@ import { mirrorCollectionSlugs, userAccountFields } from '../shared/collectionSl
 import { comparableValue } from '../shared/fieldValue.ts'
 import { SYNC_CONTEXT_KEY, type SyncOperation, signSyncOperation } from '../shared/syncSignature.ts'
 
-// Writes one Better Auth user, with their accounts, into Payload: the mirror rows, then the user
-// and its relationships. Every write is signed; nothing is written when Payload already matches,
-// so a reconcile pass over users in sync is read-only.
+// Writes one Better Auth user, with their accounts, into Payload: the user first, then the mirror
+// rows, then the links to new rows, so a user Payload refuses leaves no mirror rows behind. Every
+// write is signed; nothing is written when Payload already matches, so a reconcile pass over users
+// in sync is read-only. A create that loses a race (another writer, a sign-up during a reconcile)
+// re-reads the row the winner wrote and updates it.
 
 export type AccountKind = keyof typeof userAccountFields
 
@@ -37,6 +39,11 @@ export interface PayloadWriterOptions<UserData extends object> {
   usersSlug?: string
   collectionPrefix?: string
   mapUserToPayload(user: SyncedUser): UserData
+  /**
+   * Link a Payload user that has the same email and no Better Auth identity yet (a site adopting
+   * the plugin) when Better Auth has verified that email. Default true.
+   */
+  linkExistingUsers?: boolean
 }
 
 export type EnsureResult = 'created' | 'updated' | 'unchanged'
@@ -47,6 +54,8 @@ type Doc = Record<string, unknown> & { id: string | number }
 export interface PayloadSnapshot {
   rows: Array<{ collection: string; doc: Doc }>
   user: Doc | undefined
+  /** With no `user`: the Payload user that already has this email (adoption candidate). */
+  emailHolder?: Doc
 }
 
 const emptySnapshot = (): PayloadSnapshot => ({ rows: [], user: undefined })
@@ -59,11 +68,36 @@ const matches = (doc: Doc, wanted: Record<string, unknown>): boolean =>
       comparableValue(value, { anyOrder: true }),
   )
 
+/** Better Auth stores emails lower-cased and Payload's auth email field lower-cases on write. */
+const emailKey = (email: unknown) =>
+  String(email ?? '')
+    .trim()
+    .toLowerCase()
+
+/**
+ * An error's message with Payload's field messages: a ValidationError's message names the field
+ * only ("The following field is invalid: email"); `data.errors` says what is wrong with it.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const fields = (error as { data?: { errors?: unknown } }).data?.errors
+  const details = Array.isArray(fields)
+    ? fields
+        .map(
+          (field: { path?: unknown; message?: unknown }) =>
+            `${String(field.path ?? 'field')}: ${String(field.message ?? 'invalid')}`,
+        )
+        .join('; ')
+    : ''
+  return details ? `${error.message} (${details})` : error.message
+}
+
 export function createPayloadWriter<UserData extends object>(
   options: PayloadWriterOptions<UserData>,
 ) {
   const usersSlug = options.usersSlug ?? 'users'
   const slugs = mirrorCollectionSlugs(options.collectionPrefix)
+  const linkExistingUsers = options.linkExistingUsers ?? true
   const context = (operation: SyncOperation) => ({
     [SYNC_CONTEXT_KEY]: signSyncOperation(options.syncSecret, operation),
   })
@@ -80,6 +114,23 @@ export function createPayloadWriter<UserData extends object>(
     return docs as Doc[]
   }
 
+  /**
+   * The Payload user whose email is `email`, compared case-insensitively: `like` is
+   * case-insensitive but a substring match with wildcards, so the exact match is made here.
+   */
+  async function findEmailHolder(payload: Payload, email: string): Promise<Doc | undefined> {
+    const key = emailKey(email)
+    if (!key) return undefined
+    const { docs } = await payload.find({
+      collection: usersSlug,
+      where: { or: [{ email: { equals: key } }, { email: { like: key } }] },
+      depth: 0,
+      limit: 100,
+      overrideAccess: true,
+    })
+    return (docs as Doc[]).find((doc) => emailKey(doc.email) === key)
+  }
+
   /** Creates or updates one document so that it holds `data`; returns it and what it did. */
   async function upsert(
     payload: Payload,
@@ -91,6 +142,7 @@ export function createPayloadWriter<UserData extends object>(
       const doc = (await payload.create({
         collection,
         data,
+        depth: 0,
         context: context({ op: 'create', collection, id: null, data }),
       })) as Doc
       return { doc, result: 'created' as EnsureResult }
@@ -100,16 +152,92 @@ export function createPayloadWriter<UserData extends object>(
       collection,
       id: existing.id,
       data,
+      depth: 0,
       context: context({ op: 'update', collection, id: existing.id, data }),
     })) as Doc
     return { doc, result: 'updated' as EnsureResult }
   }
 
-  /** What Payload holds for these Better Auth users: one query per collection, not per user. */
-  async function snapshot(baUserIds: string[]): Promise<Map<string, PayloadSnapshot>> {
+  /** A mirror row: created, or (when another writer created it first) re-read and updated. */
+  async function upsertRow(
+    payload: Payload,
+    collection: string,
+    existing: Doc | undefined,
+    data: Record<string, unknown> & { baAccountId: string },
+  ) {
+    if (existing) return upsert(payload, collection, existing, data)
+    try {
+      return await upsert(payload, collection, undefined, data)
+    } catch (error) {
+      const raced = (await findBy(payload, collection, 'baAccountId', data.baAccountId))[0]
+      if (!raced) throw error
+      return upsert(payload, collection, raced, data)
+    }
+  }
+
+  /**
+   * A Payload user without a Better Auth identity has this user's email. Linking it is safe only
+   * when Better Auth has verified the email: anyone may sign up with a staff member's address.
+   */
+  async function adopt(
+    payload: Payload,
+    user: SyncedUser,
+    holder: Doc,
+    data: Record<string, unknown>,
+  ) {
+    // This user's own row, written by a writer that won a race: no adoption needed.
+    if (String(holder.baUserId ?? '') === user.id) return upsert(payload, usersSlug, holder, data)
+    if (holder.baUserId) {
+      throw new Error(
+        `email ${user.email} belongs to Payload user ${holder.id}, which mirrors another Better Auth user (${String(holder.baUserId)}); it is freed when that user's change or deletion reaches Payload (the next full reconcile at the latest)`,
+      )
+    }
+    if (!linkExistingUsers) {
+      throw new Error(
+        `email belongs to an existing Payload user (${holder.id}) and linkExistingUsers is false: enable it, or delete or rename that Payload user`,
+      )
+    }
+    if (user.emailVerified !== true) {
+      throw new Error(
+        `email belongs to an existing Payload user (${holder.id}); verify it in Better Auth to link`,
+      )
+    }
+    return upsert(payload, usersSlug, holder, data)
+  }
+
+  /** The user's row: updated, adopted, or created; a lost create race re-reads and updates. */
+  async function writeUser(
+    payload: Payload,
+    user: SyncedUser,
+    current: PayloadSnapshot,
+    data: Record<string, unknown>,
+  ) {
+    if (current.user) return upsert(payload, usersSlug, current.user, data)
+    if (current.emailHolder) return adopt(payload, user, current.emailHolder, data)
+    try {
+      return await upsert(payload, usersSlug, undefined, data)
+    } catch (error) {
+      const raced = (await findBy(payload, usersSlug, 'baUserId', user.id))[0]
+      if (raced) return upsert(payload, usersSlug, raced, data)
+      const holder = await findEmailHolder(payload, user.email)
+      if (holder) return adopt(payload, user, holder, data)
+      throw new Error(
+        `Payload refused the user: ${describeError(error)}. Correct the user in Better Auth, or relax the field in Payload's users collection`,
+        { cause: error },
+      )
+    }
+  }
+
+  /**
+   * What Payload holds for these Better Auth users: one query per collection, not per user, plus
+   * one for the emails of users Payload does not have yet (adoption candidates).
+   */
+  async function snapshot(
+    users: Array<Pick<SyncedUser, 'id' | 'email'>>,
+  ): Promise<Map<string, PayloadSnapshot>> {
     const payload = await options.payload()
-    const byUser = new Map<string, PayloadSnapshot>(baUserIds.map((id) => [id, emptySnapshot()]))
-    const where = { baUserId: { in: baUserIds } }
+    const byUser = new Map<string, PayloadSnapshot>(users.map((u) => [u.id, emptySnapshot()]))
+    const where = { baUserId: { in: users.map((u) => u.id) } }
     for (const collection of Object.values(slugs)) {
       const { docs } = await payload.find({
         collection,
@@ -132,6 +260,24 @@ export function createPayloadWriter<UserData extends object>(
       const entry = byUser.get(String(doc.baUserId))
       if (entry) entry.user = doc
     }
+    // Payload lower-cases the emails it stores, so an exact match on lower-cased addresses finds
+    // them; a row written around Payload in another case is found when its create fails.
+    const missing = users.filter((u) => !byUser.get(u.id)?.user && emailKey(u.email))
+    if (missing.length > 0) {
+      const { docs: holders } = await payload.find({
+        collection: usersSlug,
+        where: { email: { in: missing.map((u) => emailKey(u.email)) } },
+        depth: 0,
+        pagination: false,
+        overrideAccess: true,
+      })
+      const byEmail = new Map((holders as Doc[]).map((doc) => [emailKey(doc.email), doc]))
+      for (const u of missing) {
+        const entry = byUser.get(u.id)
+        const holder = byEmail.get(emailKey(u.email))
+        if (entry && holder) entry.emailHolder = holder
+      }
+    }
     return byUser
   }
 
@@ -148,35 +294,67 @@ export function createPayloadWriter<UserData extends object>(
       known?: PayloadSnapshot,
     ): Promise<EnsureResult> {
       const payload = await options.payload()
-      const current = known ?? (await snapshot([user.id])).get(user.id) ?? emptySnapshot()
-      let changed = false
-      const linked: Record<AccountKind, Array<string | number>> = {
-        emailPassword: [],
-        magicLink: [],
-        social: [],
-      }
+      const current = known ?? (await snapshot([user])).get(user.id) ?? emptySnapshot()
+      const planned: Array<{
+        kind: AccountKind
+        collection: string
+        data: Record<string, unknown> & { baAccountId: string }
+        existing: Doc | undefined
+      }> = []
       for (const account of accounts) {
         const kind = accountKind(account.providerId)
         const collection = slugs[kind]
-        const data: Record<string, unknown> = {
-          baAccountId: account.id,
-          baUserId: user.id,
-          email: user.email,
-          emailVerified: user.emailVerified === true,
-          ...(kind === 'social'
-            ? { providerId: account.providerId, accountId: account.accountId }
-            : {}),
-        }
         // Not among the user's rows: it may still exist under another user (an account moved).
         const existing =
           current.rows.find(
             (row) => row.collection === collection && String(row.doc.baAccountId) === account.id,
           )?.doc ?? (await findBy(payload, collection, 'baAccountId', account.id))[0]
-        const { doc, result } = await upsert(payload, collection, existing, data)
-        changed ||= result !== 'unchanged'
-        linked[kind].push(doc.id)
+        planned.push({
+          kind,
+          collection,
+          existing,
+          data: {
+            baAccountId: account.id,
+            baUserId: user.id,
+            email: user.email,
+            emailVerified: user.emailVerified === true,
+            ...(kind === 'social'
+              ? { providerId: account.providerId, accountId: account.accountId }
+              : {}),
+          },
+        })
       }
-      // Accounts unlinked in Better Auth lose their mirror rows.
+      const mapped = options.mapUserToPayload(user)
+      const userData = (rows: Array<{ kind: AccountKind; id: string | number }>) => {
+        const of = (kind: AccountKind) => rows.filter((row) => row.kind === kind).map((r) => r.id)
+        return {
+          ...mapped,
+          baUserId: user.id,
+          [userAccountFields.emailPassword]: of('emailPassword')[0] ?? null,
+          [userAccountFields.magicLink]: of('magicLink')[0] ?? null,
+          [userAccountFields.social]: of('social'),
+        } as Record<string, unknown>
+      }
+
+      // 1. The user, linked to the rows that exist already: if Payload refuses it, nothing else
+      //    has been written.
+      const first = await writeUser(
+        payload,
+        user,
+        current,
+        userData(planned.flatMap((p) => (p.existing ? [{ kind: p.kind, id: p.existing.id }] : []))),
+      )
+      let changed = first.result !== 'unchanged'
+
+      // 2. The mirror rows.
+      const linked: Array<{ kind: AccountKind; id: string | number }> = []
+      for (const item of planned) {
+        const { doc, result } = await upsertRow(payload, item.collection, item.existing, item.data)
+        changed ||= result !== 'unchanged'
+        linked.push({ kind: item.kind, id: doc.id })
+      }
+
+      // 3. Accounts unlinked in Better Auth lose their mirror rows (step 1 already unlinked them).
       const keep = new Set(accounts.map((account) => account.id))
       for (const row of current.rows) {
         if (keep.has(String(row.doc.baAccountId))) continue
@@ -184,15 +362,11 @@ export function createPayloadWriter<UserData extends object>(
         changed = true
       }
 
-      const data: Record<string, unknown> = {
-        ...options.mapUserToPayload(user),
-        baUserId: user.id,
-        [userAccountFields.emailPassword]: linked.emailPassword[0] ?? null,
-        [userAccountFields.magicLink]: linked.magicLink[0] ?? null,
-        [userAccountFields.social]: linked.social,
-      }
-      const { result } = await upsert(payload, usersSlug, current.user, data)
-      return result === 'unchanged' && changed ? 'updated' : result
+      // 4. Rows created in step 2 (or re-read after a race) are linked; a no-op when none were.
+      const last = await upsert(payload, usersSlug, first.doc, userData(linked))
+      changed ||= last.result !== 'unchanged'
+      if (first.result === 'created') return 'created'
+      return changed ? 'updated' : 'unchanged'
     },
 
     /** Removes the mirror rows, then the Payload user. */

@@ -6,9 +6,14 @@ import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../s
 import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
 import { authMethods } from './authMethods.ts'
 import { createDurableQueue, type DurableQueue, type QueueTask } from './durableQueue.ts'
+import {
+  isPayloadWriting,
+  PAYLOAD_WRITE_SYNC_DELAY_MS,
+  writeThroughEndpoints,
+} from './endpoints/writeThrough.ts'
 import type { PayloadBetterAuthPluginOptions } from './options.ts'
 import { createPayloadWriter, type SyncedAccount, type SyncedUser } from './payloadWriter.ts'
-import { type BetterAuthReader, fullReconcile } from './reconcile.ts'
+import { type BetterAuthReader, createFailureLog, fullReconcile } from './reconcile.ts'
 import { checkReconcileToken } from './reconcileToken.ts'
 
 export const PLUGIN_ID = 'reconcile-queue-plugin'
@@ -56,12 +61,19 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
     usersSlug,
     collectionPrefix: options.collectionPrefix,
     mapUserToPayload: (user) => options.mapUserToPayload(user) as object,
+    linkExistingUsers: options.linkExistingUsers,
   })
+  // Users the sync could not write, listed by /reconcile/status on every instance.
+  const failureLog = createFailureLog(storage)
 
   /** Queues the task and tries it at once: the caller (a sign-up, say) waits for Payload. */
   const syncNow = async (task: QueueTask) => {
     try {
-      await queue?.enqueue(task, { runNow: true })
+      // A write-through from Payload: Payload stores the result itself, so the sync only follows.
+      await queue?.enqueue(
+        task,
+        isPayloadWriting() ? { delayMs: PAYLOAD_WRITE_SYNC_DELAY_MS } : { runNow: true },
+      )
     } catch (error) {
       warn(
         `[reconcile] could not queue ${task.op}: ${String(error)}; the next full reconcile will catch up`,
@@ -107,6 +119,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         run: async (task) => {
           if (task.op === 'reconcile') {
             reconciling = true
+            const startedAt = Date.now()
             const result = await fullReconcile({
               reader: adapter,
               payload: await loadPayload(),
@@ -116,29 +129,23 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
               reconciling = false
             })
             lastSeedAt = new Date().toISOString()
+            await failureLog.replace(result.failures, startedAt)
             log(
-              `[reconcile] full reconcile: ${result.ensured} users ensured, ${result.removed} removed`,
+              `[reconcile] full reconcile: ${result.ensured} users ensured, ${result.removed} removed, ${result.failed} failed (listed in /reconcile/status)`,
             )
             return
           }
-          if (task.op === 'delete') {
-            await writer.remove(task.userId)
-            return
+          // A single user's sync lists its failure (the queue retries it) and clears it once done;
+          // the list is a report: failing to update it changes nothing about the task.
+          const report = (update: Promise<void>) =>
+            update.catch((e: unknown) => warn(`[reconcile] failure list: ${String(e)}`))
+          try {
+            await syncUser(adapter, task)
+          } catch (error) {
+            await report(failureLog.record(task.userId, error))
+            throw error
           }
-          const user = await adapter.findOne<SyncedUser>({
-            model: 'user',
-            where: [{ field: 'id', value: task.userId }],
-          })
-          if (!user) {
-            await writer.remove(task.userId)
-            return
-          }
-          const accounts = await adapter.findMany<SyncedAccount>({
-            model: 'account',
-            where: [{ field: 'userId', value: task.userId }],
-            limit: 1_000,
-          })
-          await writer.ensure(user, accounts)
+          await report(failureLog.clear(task.userId))
         },
       })
       startWorker(queue)
@@ -210,9 +217,21 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
       ],
     },
     endpoints: {
+      ...writeThroughEndpoints({
+        mapUserToPayload: (user) => options.mapUserToPayload(user) as Record<string, unknown>,
+        mapPayloadToUser: options.mapPayloadToUser as
+          | ((data: Record<string, unknown>, user: SyncedUser) => Record<string, unknown>)
+          | undefined,
+        invitationCallbackURL: options.invitationCallbackURL,
+      }),
       reconcileStatus: createAuthEndpoint('/reconcile/status', { method: 'GET' }, async (ctx) => {
         requireToken(ctx.headers)
-        return ctx.json({ ...(await running().status()), reconciling, lastSeedAt })
+        return ctx.json({
+          ...(await running().status()),
+          reconciling,
+          lastSeedAt,
+          failures: await failureLog.list(),
+        })
       }),
       reconcileRun: createAuthEndpoint('/reconcile/run', { method: 'POST' }, async (ctx) => {
         requireToken(ctx.headers)
@@ -266,6 +285,28 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
       ),
     },
   } satisfies BetterAuthPlugin
+
+  /** Brings one user (or its removal) into Payload, from Better Auth's current state. */
+  async function syncUser(adapter: AdapterLike, task: Exclude<QueueTask, { op: 'reconcile' }>) {
+    if (task.op === 'delete') {
+      await writer.remove(task.userId)
+      return
+    }
+    const user = await adapter.findOne<SyncedUser>({
+      model: 'user',
+      where: [{ field: 'id', value: task.userId }],
+    })
+    if (!user) {
+      await writer.remove(task.userId)
+      return
+    }
+    const accounts = await adapter.findMany<SyncedAccount>({
+      model: 'account',
+      where: [{ field: 'userId', value: task.userId }],
+      limit: 1_000,
+    })
+    await writer.ensure(user, accounts)
+  }
 
   function startWorker(q: DurableQueue) {
     let draining = false

@@ -1,5 +1,18 @@
 import type { Payload } from 'payload'
-import type { createPayloadWriter, SyncedAccount, SyncedUser } from './payloadWriter.ts'
+import {
+  MAX_LISTED_FAILURES,
+  SYNC_FAILURE_PREFIX,
+  SYNC_FAILURE_TTL_SECONDS,
+  SYNC_FAILURES_SINCE_KEY,
+  syncFailureKey,
+} from '../shared/keys.ts'
+import type { SecondaryStorage } from '../storage/types.ts'
+import {
+  type createPayloadWriter,
+  describeError,
+  type SyncedAccount,
+  type SyncedUser,
+} from './payloadWriter.ts'
 
 /** The Better Auth database calls a reconcile needs (Better Auth's adapter has them). */
 export interface BetterAuthReader {
@@ -13,6 +26,61 @@ export interface BetterAuthReader {
 }
 
 export const RECONCILE_PAGE_SIZE = 500
+
+/** A Better Auth user the sync could not bring into (or remove from) Payload. */
+export interface SyncFailure {
+  userId: string
+  reason: string
+  /** ISO time of the failed attempt. */
+  at: string
+}
+
+export interface ReconcileResult {
+  ensured: number
+  removed: number
+  /** Users that failed, all of them counted. */
+  failed: number
+  /** The last `MAX_LISTED_FAILURES` of them (memory stays bounded on any user base). */
+  failures: SyncFailure[]
+}
+
+/**
+ * The failure list `GET /reconcile/status` shows, in the shared storage so that every instance
+ * reports the same (keys: see src/shared/keys.ts). One key per user: a user's entry is written by
+ * whoever syncs that user last, never lost to a write about someone else.
+ */
+export function createFailureLog(storage: SecondaryStorage) {
+  const record = (failure: SyncFailure) =>
+    storage.set(syncFailureKey(failure.userId), JSON.stringify(failure), SYNC_FAILURE_TTL_SECONDS)
+  return {
+    /** The newest `MAX_LISTED_FAILURES` entries not superseded by the last full reconcile. */
+    async list(): Promise<SyncFailure[]> {
+      if (typeof storage.listKeys !== 'function') return []
+      const since = Number(await storage.get(SYNC_FAILURES_SINCE_KEY)) || 0
+      const failures: SyncFailure[] = []
+      for (const key of await storage.listKeys(SYNC_FAILURE_PREFIX)) {
+        const raw = await storage.get(key)
+        if (!raw) continue
+        try {
+          const failure = JSON.parse(raw) as SyncFailure
+          if (Date.parse(failure.at) >= since) failures.push(failure)
+        } catch {
+          // Not ours to judge: skip it.
+        }
+      }
+      return failures.sort((a, b) => a.at.localeCompare(b.at)).slice(-MAX_LISTED_FAILURES)
+    },
+    /** A full reconcile that started at `startedAt` replaces everything listed before. */
+    async replace(failures: SyncFailure[], startedAt: number) {
+      for (const failure of failures) await record(failure)
+      await storage.set(SYNC_FAILURES_SINCE_KEY, String(startedAt))
+    },
+    record: (userId: string, error: unknown) =>
+      record({ userId, reason: describeError(error), at: new Date().toISOString() }),
+    /** After a successful sync of the user. */
+    clear: (userId: string) => storage.delete(syncFailureKey(userId)),
+  }
+}
 
 /** Every account of these users, in pages: Better Auth caps an unlimited findMany at 100 rows. */
 async function allAccountsOf(reader: BetterAuthReader, userIds: string[]) {
@@ -33,7 +101,9 @@ async function allAccountsOf(reader: BetterAuthReader, userIds: string[]) {
 /**
  * Brings Payload in line with Better Auth, a page of 500 at a time on each side so memory stays
  * bounded: every Better Auth user is ensured (a no-op when Payload already matches), then every
- * Payload user whose Better Auth user is gone is removed.
+ * Payload user whose Better Auth user is gone is removed. A user that fails (Payload refuses its
+ * email, say) is counted and skipped: one bad sign-up must not stop the pass or orphan removal.
+ * Reading either side failing still ends the pass (the queue retries it).
  */
 export async function fullReconcile({
   reader,
@@ -45,8 +115,15 @@ export async function fullReconcile({
   payload: Payload
   writer: ReturnType<typeof createPayloadWriter>
   usersSlug: string
-}): Promise<{ ensured: number; removed: number }> {
+}): Promise<ReconcileResult> {
   let ensured = 0
+  let failed = 0
+  const failures: SyncFailure[] = []
+  const fail = (userId: string, error: unknown) => {
+    failed++
+    failures.push({ userId, reason: describeError(error), at: new Date().toISOString() })
+    if (failures.length > MAX_LISTED_FAILURES) failures.shift()
+  }
   for (let offset = 0; ; offset += RECONCILE_PAGE_SIZE) {
     const users = await reader.findMany<SyncedUser>({
       model: 'user',
@@ -62,15 +139,21 @@ export async function fullReconcile({
     const byUser = new Map<string, SyncedAccount[]>()
     for (const account of accounts)
       byUser.set(account.userId, [...(byUser.get(account.userId) ?? []), account])
-    const known = await writer.snapshot(users.map((user) => user.id))
+    const known = await writer.snapshot(users)
     for (const user of users) {
-      await writer.ensure(user, byUser.get(user.id) ?? [], known.get(user.id))
-      ensured++
+      try {
+        await writer.ensure(user, byUser.get(user.id) ?? [], known.get(user.id))
+        ensured++
+      } catch (error) {
+        fail(user.id, error)
+      }
     }
     if (users.length < RECONCILE_PAGE_SIZE) break
   }
 
   let removed = 0
+  // An orphan that cannot be removed stays on its page: skip it when the page is read again.
+  const unremovable = new Set<string>()
   for (let page = 1; ; ) {
     const { docs, hasNextPage } = await payload.find({
       collection: usersSlug,
@@ -96,9 +179,14 @@ export async function fullReconcile({
     )
     let removedHere = 0
     for (const id of ids) {
-      if (alive.has(id)) continue
-      await writer.remove(id)
-      removedHere++
+      if (alive.has(id) || unremovable.has(id)) continue
+      try {
+        await writer.remove(id)
+        removedHere++
+      } catch (error) {
+        unremovable.add(id)
+        fail(id, new Error(`could not remove the orphan: ${describeError(error)}`))
+      }
     }
     removed += removedHere
     // Removing shifts the later rows onto this page: read it again before moving on.
@@ -107,5 +195,5 @@ export async function fullReconcile({
       page++
     }
   }
-  return { ensured, removed }
+  return { ensured, removed, failed, failures }
 }

@@ -1,4 +1,4 @@
-import type { CollectionAfterLogoutHook, PayloadRequest } from 'payload'
+import { APIError, type CollectionAfterLogoutHook, type PayloadRequest } from 'payload'
 import {
   betterAuthCookieNames,
   expiredCookie,
@@ -6,6 +6,7 @@ import {
   readSessionToken,
   type SessionCookieOptions,
   sessionCookieNames,
+  usesSecureCookies,
 } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 
@@ -15,7 +16,7 @@ export interface LogoutOptions {
   cookies: SessionCookieOptions
   /** Better Auth's sign-out endpoint as this server reaches it. */
   signOutURL: string
-  /** The site's origin as browsers see it (Better Auth checks the Origin of cookie-bearing POSTs). */
+  /** The site's origin as browsers see it: on https, cookies are expired `Secure`. */
   externalOrigin: string
   timeoutMs?: number
 }
@@ -31,21 +32,32 @@ export interface LogoutOptions {
 export function endBetterAuthSessionOnLogout(options: LogoutOptions): CollectionAfterLogoutHook {
   const { storage, betterAuthSecret, cookies, signOutURL, externalOrigin } = options
   const timeoutMs = options.timeoutMs ?? 5_000
-  const secureSite = externalOrigin.startsWith('https:')
+  const secureSite = usesSecureCookies(cookies, externalOrigin)
   const cookieNames = betterAuthCookieNames(cookies)
   // The session token is read as the strategy reads it: from the session cookie's names only.
-  const tokenCookieNames = sessionCookieNames(cookies)
+  const tokenCookieNames = sessionCookieNames(cookies, externalOrigin)
 
   return async ({ req }) => {
     const headers = req.headers
     const present = presentCookies(headers, cookieNames)
     if (present.length === 0 && !headers.get('authorization')) return
 
-    const setCookies = await signOutThroughBetterAuth(req, {
-      signOutURL,
-      externalOrigin,
-      timeoutMs,
-    })
+    const result = await signOutThroughBetterAuth(req, { signOutURL, timeoutMs })
+    // Better Auth judged the browser's own Origin (or Referer) and refused it: ending the session
+    // anyway would undo its origin check. A request without either is a server's, not a page's.
+    const claimedOrigin = headers.get('origin') ?? headers.get('referer')
+    if (result.refused === 403 && claimedOrigin) {
+      throw new APIError(
+        `Better Auth refused to sign out a request from ${claimedOrigin}. If that is your site, add it to Better Auth's trustedOrigins.`,
+        403,
+      )
+    }
+    if (result.refused) {
+      console.error(
+        `[payload] Better Auth refused the sign-out (${result.refused} from ${signOutURL}); the session is deleted from the storage instead`,
+      )
+    }
+    const setCookies = result.setCookies
     // Also after Better Auth's success: its sign-out answers 200 when it read no session (a cookie
     // name or a Bearer header it does not take, but Payload's strategy does), and that session
     // would stay alive. Deleting a key Better Auth already deleted is harmless.
@@ -67,19 +79,18 @@ export function endBetterAuthSessionOnLogout(options: LogoutOptions): Collection
   }
 }
 
-/** Better Auth's `Set-Cookie` values on success, or null when it could not sign the session out. */
+/**
+ * Better Auth's `Set-Cookie` values on success; otherwise none, with the status it refused with
+ * (none when it did not answer).
+ */
 async function signOutThroughBetterAuth(
   req: PayloadRequest,
-  {
-    signOutURL,
-    externalOrigin,
-    timeoutMs,
-  }: Pick<LogoutOptions, 'signOutURL' | 'externalOrigin'> & {
-    timeoutMs: number
-  },
-): Promise<string[] | null> {
-  const forwarded = new Headers({ 'content-type': 'application/json', origin: externalOrigin })
-  for (const name of ['cookie', 'authorization'] as const) {
+  { signOutURL, timeoutMs }: Pick<LogoutOptions, 'signOutURL'> & { timeoutMs: number },
+): Promise<{ setCookies: string[] | null; refused?: number }> {
+  const forwarded = new Headers({ 'content-type': 'application/json' })
+  // The browser's own Origin, Referer and Sec-Fetch-Site, never made up: Better Auth checks them on
+  // every cookie-bearing POST, against its trustedOrigins.
+  for (const name of ['cookie', 'authorization', 'origin', 'referer', 'sec-fetch-site'] as const) {
     const value = req.headers.get(name)
     if (value) forwarded.set(name, value)
   }
@@ -91,16 +102,14 @@ async function signOutThroughBetterAuth(
       signal: AbortSignal.timeout(timeoutMs),
     })
     await response.body?.cancel()
-    if (response.ok) return response.headers.getSetCookie()
-    console.error(
-      `[payload] Better Auth refused the sign-out (${response.status} from ${signOutURL}); the session is deleted from the storage instead`,
-    )
+    if (response.ok) return { setCookies: response.headers.getSetCookie() }
+    return { setCookies: null, refused: response.status }
   } catch (error) {
     console.error(
       `[payload] Better Auth did not answer the sign-out at ${signOutURL} (${error}); the session is deleted from the storage instead. Check betterAuthClientOptions.internalBaseURL.`,
     )
   }
-  return null
+  return { setCookies: null }
 }
 
 function cookieName(setCookie: string): string {

@@ -32,6 +32,11 @@ export interface BetterAuthPayloadPluginOptions {
    * first-user form on an empty database). Default true.
    */
   adminLoginView?: boolean
+  /**
+   * Better Auth roles (its admin plugin's `role`, comma lists included) that may open the admin
+   * and create users, for the users-collection rules the app did not write. Default `['admin']`.
+   */
+  adminRoles?: string[]
   /** Verifies session cookies. Default `process.env.BETTER_AUTH_SECRET`. */
   betterAuthSecret?: string
   /** Verifies sync writes. Default `process.env.BA_TO_PAYLOAD_SECRET`. */

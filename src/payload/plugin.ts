@@ -3,12 +3,16 @@ import type { Config, Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
 import { sessionCookieNames } from '../shared/sessionToken.ts'
+import { betterAuthApi } from './betterAuthApi.ts'
+import { defaultAccessWarning, rulesOnPayloadDefault } from './defaultAccessWarning.ts'
+import { writeThroughHooks } from './hooks/writeThrough.ts'
 import { endBetterAuthSessionOnLogout } from './logout.ts'
 import { mirrorCollections } from './mirrorCollections.ts'
 import type { BetterAuthLoginViewConfig, BetterAuthPayloadPluginOptions } from './options.ts'
 import { betterAuthStrategy } from './sessionStrategy.ts'
 import { announcePayloadStart } from './startup.ts'
 import { createSyncGuard } from './syncGuard.ts'
+import { DEFAULT_ADMIN_ROLES } from './usersAccess.ts'
 import { usersCollection } from './usersCollection.ts'
 
 const OWNER = '[payload] betterAuthPayloadPlugin'
@@ -51,7 +55,7 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
           storage,
           usersSlug,
           betterAuthSecret,
-          cookieNames: sessionCookieNames(client),
+          cookieNames: sessionCookieNames(client, client.externalBaseURL),
         })
     const afterLogout = disabled
       ? undefined
@@ -65,7 +69,23 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
 
     const collections = config.collections ?? []
     const existing = collections.find((collection) => collection.slug === usersSlug)
-    const users = usersCollection({ existing, usersSlug, slugs, guard, strategy, afterLogout })
+    const syncWrite = guard.syncAccess(usersSlug)
+    const writeThrough = disabled
+      ? undefined
+      : writeThroughHooks({
+          call: betterAuthApi({ baseURL: `${client.internalBaseURL}${basePath}` }),
+          isSyncWrite: (req) => syncWrite({ req }),
+        })
+    const users = usersCollection({
+      existing,
+      usersSlug,
+      slugs,
+      guard,
+      adminRoles: options.adminRoles ?? DEFAULT_ADMIN_ROLES,
+      writeThrough,
+      strategy,
+      afterLogout,
+    })
     const mirrors = mirrorCollections({
       slugs,
       usersSlug,
@@ -73,8 +93,15 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       debug,
       access: options.baCollectionsAccess,
     })
+    const siteOrigin = new URL(client.externalBaseURL).origin
     const next: Config = {
       ...config,
+      // Payload checks the Origin of cookie-authenticated requests only against a non-empty list:
+      // the site's own origin turns the check on (as Payload's `serverURL` would).
+      csrf:
+        disabled || config.csrf?.includes(siteOrigin)
+          ? config.csrf
+          : [...(config.csrf ?? []), siteOrigin],
       admin: adminConfig(config.admin, {
         usersSlug,
         loginView:
@@ -93,9 +120,22 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
     }
     if (disabled) return next
 
+    // Named once per start: the users collection and the mirrors have rules of their own.
+    const openRules = defaultAccessWarning(
+      rulesOnPayloadDefault(next, new Set([usersSlug, ...Object.values(slugs)])),
+    )
+    const graphQLClash =
+      config.graphQL?.disable !== true && Object.values(slugs).some((slug) => slug.startsWith('__'))
     const onInit = config.onInit
     next.onInit = async (payload) => {
       await onInit?.(payload)
+      if (openRules) payload.logger.warn(openRules)
+      if (graphQLClash) {
+        // Payload names GraphQL types after slugs, and GraphQL reserves names that begin with "__".
+        payload.logger.warn(
+          `[payload-better-auth] Payload's GraphQL API cannot build its schema: the mirror collections (${Object.values(slugs).join(', ')}) begin with "__", which GraphQL reserves. Set collectionPrefix (in both plugins) to e.g. 'better_auth', or graphQL: { disable: true } if you do not use GraphQL.`,
+        )
+      }
       await announcePayloadStart({
         storage,
         eventBus,

@@ -1,8 +1,9 @@
 import type { AuthStrategy, AuthStrategyResult } from 'payload'
 import { revokedSessionsBeforeKey } from '../shared/keys.ts'
-import { readSessionToken } from '../shared/sessionToken.ts'
+import { cookieRequestAllowed, readSessionCredential } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
-import { isSessionValid, parseStoredSession } from './storedSession.ts'
+import { isBanActive, isSessionValid, parseStoredSession } from './storedSession.ts'
+import { BETTER_AUTH_USER, type BetterAuthIdentity } from './usersAccess.ts'
 
 export const STRATEGY_NAME = 'better-auth'
 
@@ -10,6 +11,7 @@ export interface SessionStrategyOptions {
   storage: SecondaryStorage
   usersSlug: string
   betterAuthSecret: string
+  /** The session cookie's names, as `sessionCookieNames` gives them (Secure sites: one name). */
   cookieNames: readonly string[]
   /**
    * The users-collection field holding Better Auth's user id: `baUserId` for mirrored users, `id`
@@ -23,9 +25,10 @@ export interface SessionStrategyOptions {
 const nobody: AuthStrategyResult = { user: null }
 
 /**
- * Authenticates a Payload request from Better Auth's session: verify the token's signature, read the
- * session from the storage, check expiry, revocation and ban, then find the user by `userIdField`. The
- * revocation read and the user lookup run side by side. No HTTP call, no Better Auth instance.
+ * Authenticates a Payload request from Better Auth's session: verify the token's signature (and, for
+ * a cookie, Payload's CSRF rule), read the session from the storage, check expiry, revocation and
+ * ban, then find the user by `userIdField`. The revocation read and the user lookup run side by side.
+ * No HTTP call, no Better Auth instance.
  */
 export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrategy {
   const { storage, usersSlug, betterAuthSecret, cookieNames } = options
@@ -48,8 +51,14 @@ export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrateg
   return {
     name: STRATEGY_NAME,
     async authenticate({ headers, payload, req }) {
-      const token = readSessionToken(headers, cookieNames, betterAuthSecret)
-      if (!token) return nobody
+      let credential = readSessionCredential(headers, cookieNames, betterAuthSecret)
+      // A browser attaches cookies to cross-site requests too, never a bearer token: a cookie is
+      // refused exactly where Payload refuses its own, and a Bearer header beside it still counts.
+      if (credential?.from === 'cookie' && !cookieRequestAllowed(headers, payload.config.csrf)) {
+        credential = readSessionCredential(headers, [], betterAuthSecret)
+      }
+      if (!credential) return nobody
+      const { token } = credential
 
       let raw: string | null
       try {
@@ -81,7 +90,21 @@ export function betterAuthStrategy(options: SessionStrategyOptions): AuthStrateg
 
       const user = found.docs[0]
       if (!user) return nobody
-      return { user: { ...user, collection: usersSlug, _strategy: STRATEGY_NAME } }
+      // The session caches its user as of sign-in; a ban written to the row since then counts too.
+      if (isBanActive(user.banned, user.banExpires, Date.now())) return nobody
+      const identity: BetterAuthIdentity = {
+        id: stored.user?.id ?? userId,
+        role: stored.user?.role ?? null,
+        banned: stored.user?.banned ?? null,
+      }
+      return {
+        user: {
+          ...user,
+          collection: usersSlug,
+          _strategy: STRATEGY_NAME,
+          [BETTER_AUTH_USER]: identity,
+        },
+      }
     },
   }
 }

@@ -2,7 +2,14 @@
 
 export interface StoredSession {
   session: { id: string; userId: string; token: string; expiresAt: string; createdAt: string }
-  user: { id: string; email?: string; banned?: boolean | null; banExpires?: string | null }
+  user: {
+    id: string
+    email?: string
+    /** The admin plugin's role (a comma list for several). */
+    role?: string | null
+    banned?: boolean | null
+    banExpires?: string | null
+  }
 }
 
 /** The stored JSON if it has the shape Better Auth writes, else null. */
@@ -33,6 +40,22 @@ export function isSessionValid(stored: StoredSession, revokedBefore: number, now
   if (!(Date.parse(stored.session.expiresAt) > now)) return false
   if (!(Date.parse(stored.session.createdAt) >= revokedBefore)) return false
   const { banned, banExpires } = stored.user ?? {}
-  if (banned === true && (!banExpires || Date.parse(banExpires) > now)) return false
-  return true
+  return !isBanActive(banned, banExpires, now)
+}
+
+/**
+ * Whether a user's ban holds at `now`: `banned` is true and `banExpires` is absent or still ahead.
+ * Takes the session's cached user or a loaded row (a date field may come back as a string or Date).
+ */
+export function isBanActive(banned: unknown, banExpires: unknown, now: number): boolean {
+  if (banned !== true) return false
+  if (banExpires === null || banExpires === undefined || banExpires === '') return true
+  const expires =
+    banExpires instanceof Date
+      ? banExpires.getTime()
+      : typeof banExpires === 'number'
+        ? banExpires
+        : Date.parse(String(banExpires))
+  // An unreadable expiry keeps the ban: fail closed.
+  return !(expires <= now)
 }

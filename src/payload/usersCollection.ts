@@ -1,16 +1,19 @@
-import type { Access, CollectionAfterLogoutHook, CollectionConfig, Field } from 'payload'
+import type { CollectionAfterLogoutHook, CollectionConfig, Field } from 'payload'
 import { type MirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
+import type { writeThroughHooks } from './hooks/writeThrough.ts'
 import { orAccess } from './orAccess.ts'
 import type { SyncGuard } from './syncGuard.ts'
-
-// Payload's default for an access rule the app did not write: any signed-in user.
-const payloadDefault: Access = ({ req }) => Boolean(req.user)
+import { adminRoleAccess, nobody, selfOnly } from './usersAccess.ts'
 
 interface UsersOptions {
   existing: CollectionConfig | undefined
   usersSlug: string
   slugs: MirrorCollectionSlugs
   guard: SyncGuard
+  /** Better Auth roles that may open the admin and create users (`access.admin`, `access.create`). */
+  adminRoles: readonly string[]
+  /** Carries edits made in Payload out through Better Auth; absent when the plugin is disabled. */
+  writeThrough?: ReturnType<typeof writeThroughHooks>
   /** Ends the Better Auth session on Payload's logout; absent when the plugin is disabled. */
   afterLogout?: CollectionAfterLogoutHook
   /** The `better-auth` strategy; absent when the plugin is disabled. */
@@ -23,12 +26,18 @@ interface UsersOptions {
  * The app's users collection (or a minimal one) with what the sync needs: `baUserId` and the
  * account relationships, writable only by the signed sync; every access rule of the app kept and
  * OR'd with the sync's; Payload's password login off, so creating a mirrored user costs no hash.
+ *
+ * Every Better Auth sign-up is a user here, so a rule the app did not write is never Payload's "any
+ * signed-in user": read and update oneself, create only for admin roles (and then through Better
+ * Auth, which decides), delete nobody, open the admin only with an admin role.
  */
 export function usersCollection({
   existing,
   usersSlug,
   slugs,
   guard,
+  adminRoles,
+  writeThrough,
   strategy,
   afterLogout,
 }: UsersOptions): CollectionConfig {
@@ -63,16 +72,26 @@ export function usersCollection({
     },
     access: {
       ...access,
-      create: orAccess(sync, access.create ?? payloadDefault),
-      read: orAccess(sync, access.read ?? payloadDefault),
-      update: orAccess(sync, access.update ?? payloadDefault),
-      delete: orAccess(sync, access.delete ?? payloadDefault),
+      admin: access.admin ?? adminRoleAccess(adminRoles),
+      create: orAccess(sync, access.create ?? adminRoleAccess(adminRoles)),
+      read: orAccess(sync, access.read ?? selfOnly),
+      update: orAccess(sync, access.update ?? selfOnly),
+      delete: orAccess(sync, access.delete ?? nobody),
     },
     hooks: {
       ...base.hooks,
       beforeOperation: [
         guard.verifyWrites({ signedOnly: false }),
         ...(base.hooks?.beforeOperation ?? []),
+      ],
+      // Last, after the app's own hooks: what reaches Better Auth is what the app would have saved.
+      beforeChange: [
+        ...(base.hooks?.beforeChange ?? []),
+        ...(writeThrough ? [writeThrough.beforeChange] : []),
+      ],
+      beforeDelete: [
+        ...(base.hooks?.beforeDelete ?? []),
+        ...(writeThrough ? [writeThrough.beforeDelete] : []),
       ],
       afterLogout: [...(base.hooks?.afterLogout ?? []), ...(afterLogout ? [afterLogout] : [])],
     },

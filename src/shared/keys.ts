@@ -35,3 +35,17 @@ export const QUEUE_SETTLED_KEY = 'queue:settled'
 export const reconcileLockKey = (payloadStartedAt: number): string =>
   `reconcile:lock:${payloadStartedAt}`
 export const RECONCILE_LOCK_TTL_SECONDS = 24 * 3600
+
+// Users the sync could not bring into Payload, shown by `GET /reconcile/status` on every instance
+// (see src/better-auth/reconcile.ts). One key per user, so concurrent writers never overwrite each
+// other's entries: a user's sync sets its key on failure and deletes it on success; a full
+// reconcile sets the keys of the users it failed, then moves `sync:failures-since` to its start,
+// which hides every older entry (the reconcile judged those users again).
+export const SYNC_FAILURE_PREFIX = 'sync:failure:'
+/** `{ userId, reason, at }` as JSON; expires if nothing touches it again. */
+export const syncFailureKey = (userId: string): string => `${SYNC_FAILURE_PREFIX}${userId}`
+export const SYNC_FAILURE_TTL_SECONDS = 7 * 24 * 3600
+/** Epoch ms: entries recorded before it are superseded by the last full reconcile. */
+export const SYNC_FAILURES_SINCE_KEY = 'sync:failures-since'
+/** How many failures `/reconcile/status` lists (the newest). */
+export const MAX_LISTED_FAILURES = 100

@@ -10,12 +10,27 @@ export interface SessionCookieOptions {
   cookiePrefix?: string
   /** Better Auth's `advanced.cookies.session_token.name`, when you renamed the cookie. */
   sessionCookieName?: string
+  /**
+   * Better Auth's `advanced.useSecureCookies`, when you set it. Default: whether the site is served
+   * over HTTPS (`externalBaseURL`), which is how Better Auth decides too.
+   */
+  useSecureCookies?: boolean
 }
 
-/** The names the session cookie may have: with the `__Secure-` prefix (HTTPS) first, then without. */
-export function sessionCookieNames(options: SessionCookieOptions = {}): string[] {
+/**
+ * The names the session cookie may have. With Secure cookies (`useSecureCookies`, else an https
+ * `siteURL`) only the `__Secure-` name: Better Auth reads nothing else there, and a cookie without
+ * the prefix may have been planted by a sibling subdomain. Otherwise both, `__Secure-` first.
+ */
+export function sessionCookieNames(options: SessionCookieOptions = {}, siteURL?: string): string[] {
   const name = options.sessionCookieName ?? `${options.cookiePrefix ?? 'better-auth'}.session_token`
+  if (usesSecureCookies(options, siteURL)) return [`__Secure-${name}`]
   return [`__Secure-${name}`, name]
+}
+
+/** Whether Better Auth's cookies are Secure: its `useSecureCookies`, else an https site. */
+export function usesSecureCookies(options: SessionCookieOptions, siteURL?: string): boolean {
+  return options.useSecureCookies ?? siteURL?.startsWith('https:') ?? false
 }
 
 /**
@@ -74,27 +89,60 @@ function decode(value: string): string {
   }
 }
 
+/** A verified session token and where the request carried it (a cookie needs a CSRF check). */
+export interface SessionCredential {
+  token: string
+  from: 'cookie' | 'bearer'
+}
+
 /**
  * The verified session token of a request (cookie first, then `Authorization: Bearer`), or null.
  * Nothing unsigned or wrongly signed gets past this, so no store lookup is ever made for it.
  */
-export function readSessionToken(
+export function readSessionCredential(
   headers: Headers,
   cookieNames: readonly string[],
   secret: string,
-): string | null {
+): SessionCredential | null {
   const cookieHeader = headers.get('cookie')
   if (cookieHeader) {
     const cookies = parseCookie(cookieHeader)
     for (const name of cookieNames) {
       const value = cookies[name]
-      if (value) return verifySignedToken(value, secret)
+      if (value) {
+        const token = verifySignedToken(value, secret)
+        return token ? { token, from: 'cookie' } : null
+      }
     }
   }
   const authorization = headers.get('authorization')
   if (authorization && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
     const value = authorization.slice(7).trim()
-    if (value) return verifySignedToken(decode(value), secret)
+    const token = value ? verifySignedToken(decode(value), secret) : null
+    if (token) return { token, from: 'bearer' }
   }
   return null
+}
+
+/** The verified session token of a request, wherever it came from (see `readSessionCredential`). */
+export function readSessionToken(
+  headers: Headers,
+  cookieNames: readonly string[],
+  secret: string,
+): string | null {
+  return readSessionCredential(headers, cookieNames, secret)?.token ?? null
+}
+
+/**
+ * Whether a cookie-carried credential may be used for this request, by the rule of Payload's own
+ * cookie extraction (`payload/dist/auth/extractJWT.js`), so both strategies refuse the same
+ * requests: an `Origin` must be in `csrf` (when the list is not empty); without an `Origin` and
+ * with a list, `Sec-Fetch-Site` must say same-origin, same-site or none.
+ */
+export function cookieRequestAllowed(headers: Headers, csrf: readonly string[]): boolean {
+  const origin = headers.get('origin')
+  if (origin) return csrf.length === 0 || csrf.includes(origin)
+  if (csrf.length === 0) return true
+  const site = headers.get('sec-fetch-site')
+  return site === 'same-origin' || site === 'same-site' || site === 'none'
 }

@@ -6,7 +6,9 @@ import path from 'node:path'
 import { freePort } from './freePort.ts'
 
 // The demo app (dev/) as users run it in production: `next build` once, then `next start` with the
-// environment of each topology. Migrations run at start (dev/instrumentation.ts).
+// environment of each topology. Migrations run at start (dev/instrumentation.ts). NODE_ENV is
+// `production` as `npm run demo:*` have it: `next` keeps an inherited value (vitest sets `test`),
+// which the bundle's inlined checks ignore but run-time reads (dev/lib/env.ts: /mailbox) do not.
 
 const DEV_DIR = path.resolve(import.meta.dirname, '../../dev')
 const NEXT_BIN = path.resolve(import.meta.dirname, '../../node_modules/next/dist/bin/next')
@@ -16,7 +18,10 @@ const DIST_DIR = '.next-test'
 const secret = () => randomBytes(32).toString('base64url')
 
 /** Fresh production-strength secrets (the plugins refuse weak ones when NODE_ENV=production). */
-function secrets(): Record<string, string> {
+function secrets(): Record<
+  'PAYLOAD_SECRET' | 'BETTER_AUTH_SECRET' | 'BA_TO_PAYLOAD_SECRET' | 'RECONCILE_TOKEN',
+  string
+> {
   return {
     PAYLOAD_SECRET: secret(),
     BETTER_AUTH_SECRET: secret(),
@@ -28,7 +33,13 @@ function secrets(): Record<string, string> {
 function run(args: string[], env: Record<string, string>, log: string[]): ChildProcess {
   const child = spawn(process.execPath, [NEXT_BIN, ...args], {
     cwd: DEV_DIR,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: DIST_DIR, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      NEXT_DIST_DIR: DIST_DIR,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const keep = (chunk: Buffer) => {
@@ -52,6 +63,8 @@ export async function buildDemo(): Promise<void> {
 
 export interface DemoServer {
   url: string
+  /** Its `RECONCILE_TOKEN`, for the `x-reconcile-token` header of `/api/auth/reconcile/*`. */
+  reconcileToken: string
   /** The server's recent output, for failure messages. */
   output(): string
   stop(): Promise<void>
@@ -66,10 +79,11 @@ export async function startDemo(env: Record<string, string> = {}): Promise<DemoS
   const url = `http://localhost:${port}`
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-demo-'))
   const log: string[] = []
+  const serverSecrets = secrets()
   const child = run(
     ['start', '--port', String(port)],
     {
-      ...secrets(),
+      ...serverSecrets,
       PORT: String(port),
       NEXT_PUBLIC_SERVER_URL: url,
       INTERNAL_SERVER_URL: url,
@@ -104,5 +118,6 @@ export async function startDemo(env: Record<string, string> = {}): Promise<DemoS
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  return { url, output: () => log.join(''), stop }
+  const reconcileToken = env.RECONCILE_TOKEN ?? serverSecrets.RECONCILE_TOKEN
+  return { url, reconcileToken, output: () => log.join(''), stop }
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { configToSchema } from '@payloadcms/graphql'
+import { createHandler } from 'graphql-http/lib/use/fetch'
 import {
   buildConfig,
   type CollectionConfig,
+  createPayloadRequest,
   getPayload,
   handleEndpoints,
   type Payload,
@@ -21,6 +24,11 @@ export interface TestPayload {
   payload: Payload
   /** Payload's REST API, called as Next.js would. */
   rest(path: string, init?: RequestInit): Promise<Response>
+  /** Payload's GraphQL API (`POST /api/graphql`), served as @payloadcms/next serves it. */
+  graphql(
+    query: string,
+    headers?: Record<string, string>,
+  ): Promise<{ data?: Record<string, unknown> | null; errors?: Array<{ message: string }> }>
   close(): Promise<void>
 }
 
@@ -64,13 +72,47 @@ export async function startPayload(
       handleEndpoints({
         config,
         payloadInstanceCacheKey: key,
-        request: new Request(`http://localhost:3000/api${path}`, init),
+        request: browserRequest(`http://localhost:3000/api${path}`, init),
       }),
+    async graphql(query, headers = {}) {
+      const request = new Request('http://localhost:3000/api/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      })
+      const req = await createPayloadRequest({
+        config,
+        request: request.clone(),
+        payloadInstanceCacheKey: key,
+        canSetHeaders: true,
+      })
+      const { schema } = configToSchema(payload.config)
+      const response = await createHandler({ schema, context: { req, headers: {} } })(request)
+      return (await response.json()) as Awaited<ReturnType<TestPayload['graphql']>>
+    },
     async close() {
       await closePayload(payload)
       await database.drop()
     },
   }
+}
+
+/**
+ * A request as the site's own pages send it: a browser marks it `Sec-Fetch-Site: same-origin`, which
+ * Payload's cookie check (on whenever `csrf` lists an origin) wants when there is no `Origin`. A test
+ * that sets either header itself gets exactly what it set.
+ */
+export function browserRequest(url: string, init: RequestInit = {}): Request {
+  return new Request(url, { ...init, headers: browserHeaders(init.headers) })
+}
+
+/** `headers` as the site's own pages send them (see `browserRequest`): for `payload.auth()`. */
+export function browserHeaders(init?: HeadersInit): Headers {
+  const headers = new Headers(init)
+  if (!headers.has('origin') && !headers.has('sec-fetch-site')) {
+    headers.set('sec-fetch-site', 'same-origin')
+  }
+  return headers
 }
 
 /**

@@ -1,10 +1,10 @@
 import { DatabaseSync } from 'node:sqlite'
-import { type BetterAuthPlugin, betterAuth } from 'better-auth'
+import { type BetterAuthOptions, type BetterAuthPlugin, betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { admin, magicLink } from 'better-auth/plugins'
 import type { Payload, SanitizedConfig } from 'payload'
 import type { EventBus } from '../../src/eventBus/types.ts'
-import { payloadBetterAuthPlugin } from '../../src/index.ts'
+import { type PayloadBetterAuthPluginOptions, payloadBetterAuthPlugin } from '../../src/index.ts'
 import type { SecondaryStorage } from '../../src/storage/types.ts'
 import { TEST_BETTER_AUTH_SECRET, TEST_SYNC_SECRET } from './betterAuth.ts'
 
@@ -24,6 +24,11 @@ export async function createSyncedAuth(args: {
   plugins?: BetterAuthPlugin[]
   tickMs?: number
   usersSlug?: string
+  collectionPrefix?: string
+  mapUserToPayload?: PayloadBetterAuthPluginOptions['mapUserToPayload']
+  mapPayloadToUser?: PayloadBetterAuthPluginOptions['mapPayloadToUser']
+  /** More of Better Auth's options (e.g. `user.changeEmail`). */
+  options?: Partial<BetterAuthOptions>
 }) {
   const { payload, config, storage, eventBus, plugins = [], tickMs = 50 } = args
   const database = args.database ?? new DatabaseSync(':memory:')
@@ -36,6 +41,7 @@ export async function createSyncedAuth(args: {
     database,
     emailAndPassword: { enabled: true },
     logger: { disabled: true },
+    ...args.options,
     plugins: [
       admin(),
       magicLink({ sendMagicLink: async ({ url }) => void magicLinks.push(url) }),
@@ -49,8 +55,12 @@ export async function createSyncedAuth(args: {
         syncSecret: TEST_SYNC_SECRET,
         tickMs,
         usersSlug: args.usersSlug,
+        collectionPrefix: args.collectionPrefix,
         enableLogging: true,
-        mapUserToPayload: (user) => ({ email: user.email, name: String(user.name ?? '') }),
+        mapUserToPayload:
+          args.mapUserToPayload ??
+          ((user) => ({ email: user.email, name: String(user.name ?? '') })),
+        mapPayloadToUser: args.mapPayloadToUser,
       }),
     ],
   })

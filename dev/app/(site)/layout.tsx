@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { mailboxEnabled } from '../../lib/env.ts'
 import { getViewer } from '../../lib/viewer.ts'
 import './site.css'
 
@@ -13,7 +14,7 @@ export default async function SiteLayout({ children }: { children: ReactNode }) 
         <nav>
           <a href="/">Home</a>
           <a href="/posts">Posts</a>
-          <a href="/mailbox">Mailbox</a>
+          {mailboxEnabled && <a href="/mailbox">Mailbox</a>}
           <a href="/admin">Admin</a>
           <span className="spacer" />
           {session ? (

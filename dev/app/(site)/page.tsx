@@ -15,7 +15,8 @@ export default function Home() {
           <a href="/posts">Posts</a> are readable only when signed in.
         </li>
         <li>
-          Magic links and password resets arrive in the <a href="/mailbox">mailbox</a>.
+          Magic links and password resets arrive in the <a href="/mailbox">mailbox</a> (outside
+          production, or with DEMO_MAILBOX=1).
         </li>
         <li>
           The <a href="/admin">admin panel</a> signs in through Better Auth.

@@ -1,7 +1,11 @@
+import { notFound } from 'next/navigation.js'
+import { mailboxEnabled } from '../../../lib/env.ts'
 import { listMail } from '../../../lib/mailbox.ts'
 
 /** The demo's outbox: what would have been emailed, newest first. */
 export default function MailboxPage() {
+  // A public list of sign-in links must not exist on a production site (see lib/env.ts).
+  if (!mailboxEnabled) notFound()
   const mail = listMail()
   return (
     <>

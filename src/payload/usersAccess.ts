@@ -1,0 +1,55 @@
+import type { Access, PayloadRequest } from 'payload'
+
+// The trust boundary's access rules for a users collection. Sign-up through Better Auth is public,
+// so a signed-in user is anyone on the internet: the rules an app did not write default to "self
+// only", never to Payload's "any signed-in user".
+
+/** Where the strategy puts what Better Auth says of the signed-in user (role, ban). */
+export const BETTER_AUTH_USER = Symbol.for('payload-better-auth.user')
+
+/** What Better Auth's session says of its user, attached to `req.user` by the strategy. */
+export interface BetterAuthIdentity {
+  id: string
+  role?: string | null
+  banned?: boolean | null
+}
+
+type WithIdentity = { [BETTER_AUTH_USER]?: BetterAuthIdentity; role?: unknown }
+
+/** The Better Auth user behind `req.user`, when the `better-auth` strategy authenticated it. */
+export function betterAuthIdentity(user: unknown): BetterAuthIdentity | undefined {
+  if (!user || typeof user !== 'object') return undefined
+  return (user as WithIdentity)[BETTER_AUTH_USER]
+}
+
+/**
+ * The user's Better Auth roles: the admin plugin's `role` (a comma list for several), from the
+ * session Better Auth keeps up to date, or from the user row when it is Better Auth's own (shared
+ * database topology).
+ */
+export function betterAuthRoles(user: unknown): string[] {
+  if (!user || typeof user !== 'object') return []
+  const role = betterAuthIdentity(user)?.role ?? (user as WithIdentity).role
+  if (typeof role !== 'string') return []
+  return role
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+}
+
+export const hasAdminRole = (user: unknown, adminRoles: readonly string[]): boolean =>
+  betterAuthRoles(user).some((role) => adminRoles.includes(role))
+
+/** Default `access.admin`: only users whose Better Auth role is one of `adminRoles`. */
+export const adminRoleAccess =
+  (adminRoles: readonly string[]) =>
+  ({ req }: { req: PayloadRequest }): boolean =>
+    hasAdminRole(req.user, adminRoles)
+
+/** Default read/update of a users collection: oneself only (a query constraint on `id`). */
+export const selfOnly: Access = ({ req }) => (req.user ? { id: { equals: req.user.id } } : false)
+
+/** Default create/delete of a users collection: nobody through Payload (users come from Better Auth). */
+export const nobody: Access = () => false
+
+export const DEFAULT_ADMIN_ROLES: readonly string[] = ['admin']
