@@ -1,17 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { configToSchema } from '@payloadcms/graphql'
 import { type BetterAuthOptions, betterAuth } from 'better-auth'
 import { admin } from 'better-auth/plugins'
-import { createHandler } from 'graphql-http/lib/use/fetch'
-import {
-  buildConfig,
-  type CollectionConfig,
-  type Config,
-  createPayloadRequest,
-  getPayload,
-  handleEndpoints,
-  type Payload,
-} from 'payload'
+import { buildConfig, type CollectionConfig, type Config, getPayload, type Payload } from 'payload'
 import { betterAuthCollections, payloadAdapter } from 'payload-better-auth/adapter'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
@@ -26,7 +16,13 @@ import {
   type TestAuth,
 } from './helpers/betterAuth.ts'
 import { type DatabaseKind, describeEachDatabase, freshDatabase } from './helpers/databases.ts'
-import { closePayload, syncCreate, syncUpdate } from './helpers/payload.ts'
+import {
+  closePayload,
+  payloadApis,
+  syncCreate,
+  syncUpdate,
+  type TestPayload,
+} from './helpers/payload.ts'
 
 // Attacks on the `better-auth` strategy as a browser would carry them (issue 11, rules 4, 6, 7):
 // a cross-site page riding the session cookie, a cookie planted under the un-prefixed name on an
@@ -69,17 +65,9 @@ const posts: CollectionConfig = {
   },
 }
 
-interface App {
-  payload: Payload
-  rest(path: string, init?: RequestInit): Promise<Response>
-  graphql(
-    query: string,
-    headers: Record<string, string>,
-  ): Promise<{ data?: Record<string, unknown> | null; errors?: { message: string }[] }>
-  close(): Promise<void>
-}
+type App = TestPayload
 
-/** A real Payload on a fresh database, serving REST and GraphQL as Next.js would. */
+/** A real Payload on a fresh database; its REST calls carry exactly the headers a test gives. */
 async function startApp(kind: DatabaseKind, config: Omit<Config, 'db' | 'secret'>): Promise<App> {
   const database = await freshDatabase(kind)
   const key = randomUUID()
@@ -94,28 +82,7 @@ async function startApp(kind: DatabaseKind, config: Omit<Config, 'db' | 'secret'
   const payload = await getPayload({ config: built, key })
   return {
     payload,
-    rest: (path, init) =>
-      handleEndpoints({
-        config: built,
-        payloadInstanceCacheKey: key,
-        request: new Request(`${SITE}/api${path}`, init),
-      }),
-    async graphql(query, headers) {
-      const request = new Request(`${SITE}/api/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query }),
-      })
-      const req = await createPayloadRequest({
-        config: built,
-        request: request.clone(),
-        payloadInstanceCacheKey: key,
-        canSetHeaders: true,
-      })
-      const { schema } = configToSchema(payload.config)
-      const response = await createHandler({ schema, context: { req, headers: {} } })(request)
-      return (await response.json()) as Awaited<ReturnType<App['graphql']>>
-    },
+    ...payloadApis({ config: built, key, siteURL: SITE, exactHeaders: true }),
     async close() {
       await closePayload(payload)
       await database.drop()

@@ -36,10 +36,12 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
   let ctx: SyncedApp
   let mallory: SignedUp
   let victim: SignedUp
+  const logs: string[] = []
 
   beforeAll(async () => {
     // The plugin creates the users collection; mapUserToPayload writes email and name.
     ctx = await startSyncedApp(kind, {
+      logs,
       collections: [{ slug: 'posts', fields: [{ name: 'title', type: 'text' }] }],
       // GraphQL reserves names that begin with "__", the default prefix.
       collectionPrefix: 'better_auth',
@@ -185,13 +187,28 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
     expect(ctx.served).toEqual([])
   })
 
-  it('names at start-up the collections left on Payload\'s "any signed-in user" default', () => {
-    const config = ctx.app.payload.config
-    const open = rulesOnPayloadDefault(
-      { ...config, collections: [{ slug: 'posts', fields: [] }] } as never,
-      new Set(['users']),
-    )
-    expect(open).toEqual(['posts (create, read, update, delete)'])
+  it('names at start-up, once, the collections left on Payload\'s "any signed-in user" default', () => {
+    const named = logs.filter((line) => line.includes("still Payload's default"))
+    expect(named).toHaveLength(1)
+    expect(named[0]).toContain('posts (create, read, update, delete)')
+    expect(named[0]).not.toMatch(/\busers \(/)
+  })
+
+  it('cannot create a user through the Local API on its own behalf either', async () => {
+    await expect(
+      ctx.app.payload.create({
+        collection: 'users',
+        data: { email: 'local-sock@example.com' },
+        user: { ...(await rowOf(ctx, mallory.id)), collection: 'users' },
+        overrideAccess: false,
+      }),
+    ).rejects.toThrow()
+    const { totalDocs } = await ctx.app.payload.count({
+      collection: 'users',
+      where: { email: { equals: 'local-sock@example.com' } },
+      overrideAccess: true,
+    })
+    expect(totalDocs).toBe(0)
   })
 })
 

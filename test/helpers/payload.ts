@@ -8,6 +8,7 @@ import {
   getPayload,
   handleEndpoints,
   type Payload,
+  type SanitizedConfig,
 } from 'payload'
 import { vi } from 'vitest'
 import { betterAuthPayloadPlugin } from '../../src/index.ts'
@@ -20,16 +21,65 @@ import {
 import { TEST_BETTER_AUTH_SECRET, TEST_SYNC_SECRET } from './betterAuth.ts'
 import { type DatabaseKind, freshDatabase } from './databases.ts'
 
-export interface TestPayload {
-  payload: Payload
-  /** Payload's REST API, called as Next.js would. */
+export type GraphQLResult = {
+  data?: Record<string, unknown> | null
+  errors?: Array<{ message: string }>
+}
+
+/** Payload's HTTP APIs for one instance, answered in-process as Next.js would serve them. */
+export interface PayloadApis {
+  /** Payload's REST API. Without an `Origin` or `Sec-Fetch-Site`, a same-origin browser request. */
   rest(path: string, init?: RequestInit): Promise<Response>
   /** Payload's GraphQL API (`POST /api/graphql`), served as @payloadcms/next serves it. */
-  graphql(
-    query: string,
-    headers?: Record<string, string>,
-  ): Promise<{ data?: Record<string, unknown> | null; errors?: Array<{ message: string }> }>
+  graphql(query: string, headers?: Record<string, string>): Promise<GraphQLResult>
+}
+
+export interface TestPayload extends PayloadApis {
+  payload: Payload
   close(): Promise<void>
+}
+
+/**
+ * REST and GraphQL for the Payload started from `config` under `key`, at `siteURL`. `exactHeaders`
+ * sends REST headers as given (CSRF tests), instead of as the site's own pages would.
+ */
+export function payloadApis({
+  config,
+  key,
+  siteURL = 'http://localhost:3000',
+  exactHeaders = false,
+}: {
+  config: Promise<SanitizedConfig> | SanitizedConfig
+  key: string
+  siteURL?: string
+  exactHeaders?: boolean
+}): PayloadApis {
+  return {
+    rest: (path, init) =>
+      handleEndpoints({
+        config,
+        payloadInstanceCacheKey: key,
+        request: exactHeaders
+          ? new Request(`${siteURL}/api${path}`, init)
+          : browserRequest(`${siteURL}/api${path}`, init),
+      }),
+    async graphql(query, headers = {}) {
+      const request = new Request(`${siteURL}/api/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      })
+      const req = await createPayloadRequest({
+        config,
+        request: request.clone(),
+        payloadInstanceCacheKey: key,
+        canSetHeaders: true,
+      })
+      const { schema } = configToSchema(req.payload.config)
+      const response = await createHandler({ schema, context: { req, headers: {} } })(request)
+      return (await response.json()) as GraphQLResult
+    },
+  }
 }
 
 /** A real Payload on a fresh database, with the plugin; nothing cached between instances. */
@@ -38,8 +88,11 @@ export async function startPayload(
   {
     collections = [],
     plugin,
+    logs,
   }: {
     collections?: CollectionConfig[]
+    /** Collects what Payload logs (its pino lines, JSON), start-up included. */
+    logs?: string[]
     plugin: Omit<BetterAuthPayloadPluginOptions, 'betterAuthClientOptions'> &
       Partial<Pick<BetterAuthPayloadPluginOptions, 'betterAuthClientOptions'>>
   },
@@ -52,6 +105,14 @@ export async function startPayload(
     typescript: { autoGenerate: false },
     telemetry: false,
     collections,
+    ...(logs
+      ? {
+          logger: {
+            options: { level: 'info' },
+            destination: { write: (line: string) => void logs.push(line) },
+          },
+        }
+      : {}),
     plugins: [
       betterAuthPayloadPlugin({
         betterAuthSecret: TEST_BETTER_AUTH_SECRET,
@@ -68,28 +129,7 @@ export async function startPayload(
   const payload = await getPayload({ config, key })
   return {
     payload,
-    rest: (path, init) =>
-      handleEndpoints({
-        config,
-        payloadInstanceCacheKey: key,
-        request: browserRequest(`http://localhost:3000/api${path}`, init),
-      }),
-    async graphql(query, headers = {}) {
-      const request = new Request('http://localhost:3000/api/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query }),
-      })
-      const req = await createPayloadRequest({
-        config,
-        request: request.clone(),
-        payloadInstanceCacheKey: key,
-        canSetHeaders: true,
-      })
-      const { schema } = configToSchema(payload.config)
-      const response = await createHandler({ schema, context: { req, headers: {} } })(request)
-      return (await response.json()) as Awaited<ReturnType<TestPayload['graphql']>>
-    },
+    ...payloadApis({ config, key }),
     async close() {
       await closePayload(payload)
       await database.drop()

@@ -33,11 +33,14 @@ export async function startSyncedApp(
     collections = [],
     auth = {},
     collectionPrefix,
+    logs,
   }: {
     collections?: CollectionConfig[]
     auth?: Partial<Parameters<typeof createSyncedAuth>[0]>
     /** Both halves' `collectionPrefix`; GraphQL needs one that does not begin with `__`. */
     collectionPrefix?: string
+    /** Collects what Payload logs. */
+    logs?: string[]
   } = {},
 ): Promise<SyncedApp> {
   let handler: ReturnType<typeof toNodeHandler> | undefined
@@ -54,6 +57,7 @@ export async function startSyncedApp(
   const eventBus = createMemoryEventBus()
   const app = await startPayload(kind, {
     collections,
+    logs,
     plugin: {
       storage,
       eventBus,
