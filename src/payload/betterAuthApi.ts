@@ -10,8 +10,15 @@ export interface BetterAuthApiOptions {
   timeoutMs?: number
 }
 
-/** Request headers that carry who is asking and from where. */
-const FORWARDED = ['cookie', 'authorization', 'origin', 'referer', 'user-agent'] as const
+/** Request headers that carry who is asking and from where (Better Auth judges both). */
+const FORWARDED = [
+  'cookie',
+  'authorization',
+  'origin',
+  'referer',
+  'sec-fetch-site',
+  'user-agent',
+] as const
 
 export function forwardedHeaders(req: Pick<PayloadRequest, 'headers'>): Headers {
   const headers = new Headers({ 'content-type': 'application/json' })

@@ -9,6 +9,7 @@ import {
   usesSecureCookies,
 } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
+import { forwardedHeaders } from './betterAuthApi.ts'
 
 export interface LogoutOptions {
   storage: SecondaryStorage
@@ -87,13 +88,9 @@ async function signOutThroughBetterAuth(
   req: PayloadRequest,
   { signOutURL, timeoutMs }: Pick<LogoutOptions, 'signOutURL'> & { timeoutMs: number },
 ): Promise<{ setCookies: string[] | null; refused?: number }> {
-  const forwarded = new Headers({ 'content-type': 'application/json' })
   // The browser's own Origin, Referer and Sec-Fetch-Site, never made up: Better Auth checks them on
   // every cookie-bearing POST, against its trustedOrigins.
-  for (const name of ['cookie', 'authorization', 'origin', 'referer', 'sec-fetch-site'] as const) {
-    const value = req.headers.get(name)
-    if (value) forwarded.set(name, value)
-  }
+  const forwarded = forwardedHeaders(req)
   try {
     const response = await fetch(signOutURL, {
       method: 'POST',
