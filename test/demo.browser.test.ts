@@ -98,9 +98,18 @@ for (const topology of topologies) {
       await cleanup()
     }, 60_000)
 
-    /** A fresh browser profile (its own cookies), on the demo. */
+    /**
+     * A fresh browser profile (its own cookies), on the demo: another visitor, from another address
+     * as a proxy would report it. Better Auth rate-limits sign-ins per address in production (3 in
+     * 10 s), which one address for every visitor of this test would hit.
+     */
+    let visitors = 0
     const newPage = async (): Promise<Page> => {
-      const context = await browser.newContext({ baseURL: server.url })
+      visitors++
+      const context = await browser.newContext({
+        baseURL: server.url,
+        extraHTTPHeaders: { 'x-forwarded-for': `198.51.100.${visitors}` },
+      })
       context.setDefaultTimeout(30_000)
       contexts.push(context)
       return context.newPage()
