@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { apiKey } from '@better-auth/api-key'
 import { base32 } from '@better-auth/utils/base32'
 import { createOTP } from '@better-auth/utils/otp'
-import { type BetterAuthOptions, betterAuth } from 'better-auth'
+import type { BetterAuthOptions } from 'better-auth'
 import { admin, organization, twoFactor } from 'better-auth/plugins'
-import { buildConfig, type CollectionConfig, getPayload, type Payload } from 'payload'
-import { betterAuthCollections, payloadAdapter } from 'payload-better-auth/adapter'
-import { createMemoryStorage } from 'payload-better-auth/storage'
+import type { CollectionConfig, Payload } from 'payload'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { TEST_BETTER_AUTH_SECRET } from './helpers/betterAuth.ts'
-import { describeEachDatabase, freshDatabase, type TestDatabase } from './helpers/databases.ts'
-import { browserHeaders, closePayload } from './helpers/payload.ts'
+import { type DatabaseKind, describeEachDatabase } from './helpers/databases.ts'
+import { browserHeaders } from './helpers/payload.ts'
+import { startSharedApp } from './helpers/sharedApp.ts'
 
 // The shared-database topology end to end: Better Auth with email/password, two-factor, admin, API
 // keys and organizations (with teams) keeps every model in Payload collections of one database,
@@ -39,39 +38,8 @@ const users: CollectionConfig = {
   fields: [],
 }
 
-async function start(kind: TestDatabase['name'], storeSessionInDatabase: boolean) {
-  const storage = createMemoryStorage()
-  const options = authOptions(storeSessionInDatabase)
-  const database = await freshDatabase(kind)
-  const config = buildConfig({
-    secret: 'payload-shared-database-secret-0123456789',
-    db: database.adapter,
-    typescript: { autoGenerate: false },
-    telemetry: false,
-    collections: [users],
-    plugins: [
-      betterAuthCollections({
-        betterAuthOptions: options,
-        session: { storage, betterAuthSecret: TEST_BETTER_AUTH_SECRET },
-      }),
-    ],
-  })
-  const payload = await getPayload({ config, key: randomUUID() })
-  const auth = betterAuth({
-    ...options,
-    database: payloadAdapter({ payload: () => payload }),
-    secondaryStorage: storage,
-  })
-  return {
-    payload,
-    auth,
-    storage,
-    async close() {
-      await closePayload(payload)
-      await database.drop()
-    },
-  }
-}
+const start = (kind: DatabaseKind, storeSessionInDatabase: boolean) =>
+  startSharedApp(kind, { users, authOptions: authOptions(storeSessionInDatabase) })
 
 type App = Awaited<ReturnType<typeof start>>
 

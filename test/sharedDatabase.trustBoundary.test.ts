@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { configToSchema } from '@payloadcms/graphql'
-import { type BetterAuthOptions, betterAuth } from 'better-auth'
+import type { BetterAuthOptions } from 'better-auth'
 import { admin, organization, twoFactor } from 'better-auth/plugins'
 // The CommonJS build: the one @payloadcms/graphql (loaded by Node, not Vite) builds its schema with.
 import { graphql } from 'graphql/index.js'
-import {
-  type Access,
-  buildConfig,
-  type CollectionConfig,
-  createPayloadRequest,
-  getPayload,
-  handleEndpoints,
-  type Payload,
-} from 'payload'
-import { betterAuthCollections, payloadAdapter } from 'payload-better-auth/adapter'
-import { createMemoryStorage } from 'payload-better-auth/storage'
+import { type Access, type CollectionConfig, createPayloadRequest, type Payload } from 'payload'
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
 import { revokedSessionsBeforeKey } from '../src/shared/keys.ts'
 import { TEST_BETTER_AUTH_SECRET } from './helpers/betterAuth.ts'
-import { describeEachDatabase, freshDatabase, type TestDatabase } from './helpers/databases.ts'
-import { closePayload } from './helpers/payload.ts'
+import { type DatabaseKind, describeEachDatabase } from './helpers/databases.ts'
+import { startSharedApp } from './helpers/sharedApp.ts'
 
 // The shared-database topology's trust boundary, tried as an attacker would: anyone may sign up,
 // and a signed-up user is a Payload user. They must not change what Better Auth decides with
@@ -58,29 +48,9 @@ const variants = {
   },
 } satisfies Record<string, CollectionConfig>
 
-async function start(kind: TestDatabase['name'], users: CollectionConfig) {
-  const storage = createMemoryStorage()
-  const database = await freshDatabase(kind)
-  const config = buildConfig({
-    secret: 'payload-trust-boundary-secret-0123456789',
-    db: database.adapter,
-    typescript: { autoGenerate: false },
-    telemetry: false,
-    collections: [users],
-    plugins: [
-      betterAuthCollections({
-        betterAuthOptions: authOptions,
-        session: { storage, betterAuthSecret: TEST_BETTER_AUTH_SECRET },
-      }),
-    ],
-  })
-  const key = randomUUID()
-  const payload = await getPayload({ config, key })
-  const auth = betterAuth({
-    ...authOptions,
-    database: payloadAdapter({ payload: () => payload }),
-    secondaryStorage: storage,
-  })
+async function start(kind: DatabaseKind, users: CollectionConfig) {
+  const app = await startSharedApp(kind, { users, authOptions })
+  const { payload, auth, storage, config, key } = app
   const { schema } = configToSchema(payload.config)
   /** A request from the user's own browser tab: same-origin, with their session cookie. */
   const browserHeaders = (cookie: string, extra: Record<string, string> = {}) => ({
@@ -95,13 +65,9 @@ async function start(kind: TestDatabase['name'], users: CollectionConfig) {
     storage,
     /** Payload's REST API, as Next.js serves it. */
     rest: (path: string, cookie: string, init: RequestInit = {}) =>
-      handleEndpoints({
-        config,
-        payloadInstanceCacheKey: key,
-        request: new Request(`${origin}/api${path}`, {
-          ...init,
-          headers: browserHeaders(cookie, init.headers as Record<string, string>),
-        }),
+      app.rest(path, {
+        ...init,
+        headers: browserHeaders(cookie, init.headers as Record<string, string>),
       }),
     /** Payload's GraphQL schema and resolvers, on a request authenticated as Next.js would. */
     async graphql(source: string, variables: Record<string, unknown>, cookie: string) {
@@ -120,10 +86,7 @@ async function start(kind: TestDatabase['name'], users: CollectionConfig) {
         contextValue: { req, headers: {} },
       })
     },
-    async close() {
-      await closePayload(payload)
-      await database.drop()
-    },
+    close: app.close,
   }
 }
 
