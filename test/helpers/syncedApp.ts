@@ -17,6 +17,8 @@ export interface SyncedApp {
   app: TestPayload
   synced: SyncedAuth
   storage: SecondaryStorage
+  /** Where Better Auth is served over HTTP (Payload's `internalBaseURL`). */
+  betterAuthURL: string
   /** The paths Better Auth has served over HTTP (Payload's calls to it), oldest first. */
   served: string[]
   close(): Promise<void>
@@ -82,6 +84,7 @@ export async function startSyncedApp(
     app,
     synced,
     storage,
+    betterAuthURL: `http://127.0.0.1:${port}`,
     served,
     async close() {
       await app.close()

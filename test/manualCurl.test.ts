@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from './helpers/eventually.ts'
+import { type SyncedApp, signUp, startSyncedApp } from './helpers/syncedApp.ts'
+import { RECONCILE_TOKEN } from './helpers/syncedAuth.ts'
+
+// The manual's `curl` lines (seed-000, "Endpoints"), run by the real curl exactly as printed: only
+// the host, the token and the example user id are put in.
+
+const run = promisify(execFile)
+
+describe("the manual's curl examples, verbatim", () => {
+  let ctx: SyncedApp
+  let userId: string
+
+  /** Runs one of the manual's command lines in a shell; its output, parsed as JSON. */
+  async function curl(line: string): Promise<unknown> {
+    const command = line
+      .replaceAll('http://localhost:3000', ctx.betterAuthURL)
+      .replaceAll('your-token', RECONCILE_TOKEN)
+      .replaceAll('"user-id"', JSON.stringify(userId))
+    const { stdout } = await run('bash', ['-c', command])
+    return JSON.parse(stdout)
+  }
+
+  beforeAll(async () => {
+    ctx = await startSyncedApp('sqlite')
+    userId = (await signUp(ctx, 'curl@example.com')).baUserId
+  })
+  afterAll(async () => ctx?.close())
+
+  it('GET /reconcile/status', async () => {
+    const status = await curl(
+      'curl -H "x-reconcile-token: your-token" http://localhost:3000/api/auth/reconcile/status',
+    )
+    expect(status).toMatchObject({
+      queueSize: expect.any(Number),
+      userOperationTasks: expect.any(Number),
+      fullReconcileTasks: expect.any(Number),
+      processing: expect.any(Boolean),
+      reconciling: expect.any(Boolean),
+      processed: expect.any(Number),
+      failed: expect.any(Number),
+    })
+    expect(status).toHaveProperty('lastError')
+    expect(status).toHaveProperty('lastSeedAt')
+  })
+
+  it('POST /reconcile/run (no body, no content type)', async () => {
+    const before = (await curl(
+      'curl -H "x-reconcile-token: your-token" http://localhost:3000/api/auth/reconcile/status',
+    )) as { lastSeedAt: string | null }
+    expect(
+      await curl(
+        'curl -X POST -H "x-reconcile-token: your-token" http://localhost:3000/api/auth/reconcile/run',
+      ),
+    ).toEqual({ queued: true })
+    await eventually(async () => {
+      const after = (await curl(
+        'curl -H "x-reconcile-token: your-token" http://localhost:3000/api/auth/reconcile/status',
+      )) as { lastSeedAt: string | null }
+      expect(after.lastSeedAt).not.toBe(before.lastSeedAt)
+    })
+  })
+
+  it('POST /reconcile/ensure', async () => {
+    const answer = await curl(`curl -X POST -H "x-reconcile-token: your-token" \\
+-H "Content-Type: application/json" \\
+-d '{"user": {"id": "user-id", "email": "user@example.com"}}' \\
+http://localhost:3000/api/auth/reconcile/ensure`)
+    expect(answer).toEqual({ applied: true })
+  })
+
+  it('POST /reconcile/delete', async () => {
+    const answer = await curl(`curl -X POST -H "x-reconcile-token: your-token" \\
+-H "Content-Type: application/json" \\
+-d '{"baId": "user-id"}' \\
+http://localhost:3000/api/auth/reconcile/delete`)
+    expect(answer).toEqual({ applied: true })
+    const { totalDocs } = await ctx.app.payload.count({
+      collection: 'users',
+      where: { baUserId: { equals: userId } },
+      overrideAccess: true,
+    })
+    expect(totalDocs).toBe(0)
+  })
+
+  it('GET /methods', async () => {
+    expect(await curl('curl http://localhost:3000/api/auth/methods')).toEqual([
+      { method: 'emailAndPassword', options: { minPasswordLength: 8 } },
+      { method: 'magicLink' },
+    ])
+  })
+
+  it('GET /warmup', async () => {
+    expect(await curl('curl http://localhost:3000/api/auth/warmup')).toMatchObject({
+      initialized: true,
+      pluginId: 'reconcile-queue-plugin',
+      authMethods: ['emailAndPassword', 'magicLink'],
+      timestamp: expect.any(String),
+    })
+  })
+})
