@@ -64,6 +64,24 @@ describe("the manual's curl examples, verbatim", () => {
     })
   })
 
+  it('POST /reconcile/run as a Next.js route hands it over: an empty body stream, no type', async () => {
+    const run = (headers: Record<string, string>) =>
+      ctx.synced.auth.handler(
+        new Request('http://localhost:3000/api/auth/reconcile/run', {
+          method: 'POST',
+          headers: { 'x-reconcile-token': RECONCILE_TOKEN, ...headers },
+          body: new ReadableStream({ start: (controller) => controller.close() }),
+          duplex: 'half',
+        } as RequestInit),
+      )
+    const kinds: Record<string, string>[] = [{}, { 'content-type': 'application/json' }]
+    for (const headers of kinds) {
+      const response = await run(headers)
+      expect(response.status, JSON.stringify(headers)).toBe(200)
+      expect(await response.json()).toEqual({ queued: true })
+    }
+  })
+
   it('POST /reconcile/ensure', async () => {
     const answer = await curl(`curl -X POST -H "x-reconcile-token: your-token" \\
 -H "Content-Type: application/json" \\

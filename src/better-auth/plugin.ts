@@ -233,12 +233,18 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
           failures: await failureLog.list(),
         })
       }),
-      reconcileRun: createAuthEndpoint('/reconcile/run', { method: 'POST' }, async (ctx) => {
-        requireToken(ctx.headers)
-        await running().enqueue({ op: 'reconcile' })
-        void running().drain()
-        return ctx.json({ queued: true })
-      }),
+      // No body to read: the manual's `curl -X POST` sends none, and Next.js hands Better Auth an
+      // empty body stream without a Content-Type, which the body parser would refuse (415).
+      reconcileRun: createAuthEndpoint(
+        '/reconcile/run',
+        { method: 'POST', disableBody: true },
+        async (ctx) => {
+          requireToken(ctx.headers)
+          await running().enqueue({ op: 'reconcile' })
+          void running().drain()
+          return ctx.json({ queued: true })
+        },
+      ),
       reconcileEnsure: createAuthEndpoint(
         '/reconcile/ensure',
         {
