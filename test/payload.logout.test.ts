@@ -67,6 +67,17 @@ async function signUp(synced: Synced, email: string): Promise<Session> {
   return { cookie, value, token: response.token as string, userId: response.user.id }
 }
 
+/** Another session of the same user (another device, say), as its browser holds it. */
+async function signInAgain(synced: Synced, email: string): Promise<Session> {
+  const { headers, response } = await synced.auth.api.signInEmail({
+    body: { email, password: 'correct-horse-battery' },
+    returnHeaders: true,
+  })
+  const cookie = cookieOf(headers)
+  const value = cookie.slice(cookie.indexOf('=') + 1)
+  return { cookie, value, token: response.token, userId: response.user.id }
+}
+
 /** The tokens Better Auth lists as the user's active sessions (its own sign-out unlists one). */
 async function activeTokens(storage: SecondaryStorage, userId: string): Promise<string[]> {
   const list = (await storage.get(`active-sessions-${userId}`)) ?? '[]'
@@ -150,6 +161,44 @@ describe('Payload logout with Better Auth answering', () => {
     const authorization = `Bearer ${decodeURIComponent(bearer.value)}`
     expect(await logout(app, { authorization }).then((r: Response) => r.status)).toBe(200)
     expect(await storage.get(bearer.token)).toBeNull()
+  })
+
+  it('?allSessions=true ends every session of the user, through Better Auth', async () => {
+    const { app, synced, storage } = setup
+    const laptop = await signUp(synced, 'everywhere@example.com')
+    const phone = await signInAgain(synced, 'everywhere@example.com')
+    const other = await signUp(synced, 'bystander@example.com')
+    expect(await me(app, phone.cookie)).toMatchObject({ email: 'everywhere@example.com' })
+    signOuts.length = 0
+
+    const response = await app.rest('/users/logout?allSessions=true', {
+      method: 'POST',
+      headers: { cookie: laptop.cookie, origin: EXTERNAL },
+    })
+    expect(response.status).toBe(200)
+    expect(signOuts).toEqual([200]) // the sign-out after Better Auth's revoke-sessions
+    expect(expiry(response, 'better-auth.session_token')).toBeDefined()
+    for (const session of [laptop, phone]) {
+      expect(await me(app, session.cookie)).toBeNull()
+      expect(
+        await synced.auth.api.getSession({ headers: new Headers({ cookie: session.cookie }) }),
+      ).toBeNull()
+    }
+    expect(await me(app, other.cookie)).toMatchObject({ email: 'bystander@example.com' })
+    expect(await storage.get(other.token)).not.toBeNull()
+  })
+
+  it('without ?allSessions, the other sessions stay', async () => {
+    const { app, synced } = setup
+    const laptop = await signUp(synced, 'one-device@example.com')
+    const phone = await signInAgain(synced, 'one-device@example.com')
+    const response = await app.rest('/users/logout', {
+      method: 'POST',
+      headers: { cookie: laptop.cookie, origin: EXTERNAL },
+    })
+    expect(response.status).toBe(200)
+    expect(await me(app, laptop.cookie)).toBeNull()
+    expect(await me(app, phone.cookie)).toMatchObject({ email: 'one-device@example.com' })
   })
 
   it('a foreign Origin ends no session: the cookie is refused before Better Auth is asked', async () => {
@@ -242,6 +291,27 @@ describe('Payload logout with Better Auth unreachable', () => {
       expect(expiry(secureResponse, '__Secure-better-auth.session_token')).toMatch(/;\s*Secure/i)
     })
   }
+
+  it('?allSessions=true ends every session of the user in the storage itself', async () => {
+    const { app, synced } = await setUp(EXTERNAL, NOTHING_LISTENS)
+    apps.push(app)
+    const laptop = await signUp(synced, 'everywhere-offline@example.com')
+    const phone = await signInAgain(synced, 'everywhere-offline@example.com')
+    const other = await signUp(synced, 'bystander-offline@example.com')
+    const response = await app.rest('/users/logout?allSessions=true', {
+      method: 'POST',
+      headers: { cookie: laptop.cookie },
+    })
+    expect(response.status).toBe(200)
+    for (const session of [laptop, phone]) {
+      expect(await me(app, session.cookie)).toBeNull()
+      // Better Auth honours the same mark when it reads the session again.
+      expect(
+        await synced.auth.api.getSession({ headers: new Headers({ cookie: session.cookie }) }),
+      ).toBeNull()
+    }
+    expect(await me(app, other.cookie)).toMatchObject({ email: 'bystander-offline@example.com' })
+  })
 
   it('finds a renamed session cookie among the other Better Auth cookies', async () => {
     const { app, synced, storage } = await setUp(EXTERNAL, NOTHING_LISTENS, 'app.session')

@@ -1,4 +1,5 @@
 import { APIError, type CollectionAfterLogoutHook, type PayloadRequest } from 'payload'
+import { revokedSessionsBeforeKey } from '../shared/keys.ts'
 import {
   betterAuthCookieNames,
   expiredCookie,
@@ -10,6 +11,7 @@ import {
 } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import { forwardedHeaders } from './betterAuthApi.ts'
+import { betterAuthIdentity } from './usersAccess.ts'
 
 export interface LogoutOptions {
   storage: SecondaryStorage
@@ -17,6 +19,8 @@ export interface LogoutOptions {
   cookies: SessionCookieOptions
   /** Better Auth's sign-out endpoint as this server reaches it. */
   signOutURL: string
+  /** Better Auth's `/revoke-sessions` as this server reaches it: Payload's logout `?allSessions=true`. */
+  revokeSessionsURL: string
   /** The site's origin as browsers see it: on https, cookies are expired `Secure`. */
   externalOrigin: string
   timeoutMs?: number
@@ -31,7 +35,8 @@ export interface LogoutOptions {
  * Better Auth did not expire are expired here.
  */
 export function endBetterAuthSessionOnLogout(options: LogoutOptions): CollectionAfterLogoutHook {
-  const { storage, betterAuthSecret, cookies, signOutURL, externalOrigin } = options
+  const { storage, betterAuthSecret, cookies, signOutURL, revokeSessionsURL, externalOrigin } =
+    options
   const timeoutMs = options.timeoutMs ?? 5_000
   const secureSite = usesSecureCookies(cookies, externalOrigin)
   const cookieNames = betterAuthCookieNames(cookies)
@@ -43,21 +48,40 @@ export function endBetterAuthSessionOnLogout(options: LogoutOptions): Collection
     const present = presentCookies(headers, cookieNames)
     if (present.length === 0 && !headers.get('authorization')) return
 
-    const result = await signOutThroughBetterAuth(req, { signOutURL, timeoutMs })
     // Better Auth judged the browser's own Origin (or Referer) and refused it: ending the session
     // anyway would undo its origin check. A request without either is a server's, not a page's.
     const claimedOrigin = headers.get('origin') ?? headers.get('referer')
-    if (result.refused === 403 && claimedOrigin) {
-      throw new APIError(
-        `Better Auth refused to sign out a request from ${claimedOrigin}. If that is your site, add it to Better Auth's trustedOrigins.`,
-        403,
-      )
+    const ask = async (url: string) => {
+      const answer = await postToBetterAuth(req, url, timeoutMs)
+      if (answer.refused === 403 && claimedOrigin) {
+        throw new APIError(
+          `Better Auth refused to sign out a request from ${claimedOrigin}. If that is your site, add it to Better Auth's trustedOrigins.`,
+          403,
+        )
+      }
+      if (answer.refused) {
+        console.error(
+          `[payload] Better Auth refused the sign-out (${answer.refused} from ${url}); the session is ended in the storage instead`,
+        )
+      }
+      return answer
     }
-    if (result.refused) {
-      console.error(
-        `[payload] Better Auth refused the sign-out (${result.refused} from ${signOutURL}); the session is deleted from the storage instead`,
-      )
+
+    // `?allSessions=true`: every session of the user, first, while this one still proves who asks.
+    if (req.searchParams?.get('allSessions') === 'true') {
+      const revoked = await ask(revokeSessionsURL)
+      const userId = betterAuthUserId(req.user)
+      if (!revoked.setCookies && userId) {
+        // Better Auth's own mark, which it and the strategy both honour: every session of the user
+        // created before now is over.
+        await storage
+          .set(revokedSessionsBeforeKey(userId), String(Date.now()), REVOKED_MARK_TTL_SECONDS)
+          .catch((error: unknown) => {
+            console.error(`[payload] logout could not end the user's other sessions: ${error}`)
+          })
+      }
     }
+    const result = await ask(signOutURL)
     const setCookies = result.setCookies
     // Also after Better Auth's success: its sign-out answers 200 when it read no session (a cookie
     // name or a Bearer header it does not take, but Payload's strategy does), and that session
@@ -80,19 +104,30 @@ export function endBetterAuthSessionOnLogout(options: LogoutOptions): Collection
   }
 }
 
+/** How long the fallback's revocation mark lives: longer than any session Better Auth keeps. */
+const REVOKED_MARK_TTL_SECONDS = 400 * 24 * 3600
+
+/** The Better Auth user behind a Payload user, in either topology. */
+function betterAuthUserId(user: unknown): string | undefined {
+  const id = betterAuthIdentity(user)?.id ?? (user as { baUserId?: unknown } | null)?.baUserId
+  return typeof id === 'string' && id ? id : undefined
+}
+
 /**
- * Better Auth's `Set-Cookie` values on success; otherwise none, with the status it refused with
- * (none when it did not answer).
+ * POSTs the request's credentials to a Better Auth endpoint (sign-out, revoke-sessions). Its
+ * `Set-Cookie` values on success; otherwise none, with the status it refused with (none when it
+ * did not answer).
  */
-async function signOutThroughBetterAuth(
+async function postToBetterAuth(
   req: PayloadRequest,
-  { signOutURL, timeoutMs }: Pick<LogoutOptions, 'signOutURL'> & { timeoutMs: number },
+  url: string,
+  timeoutMs: number,
 ): Promise<{ setCookies: string[] | null; refused?: number }> {
   // The browser's own Origin, Referer and Sec-Fetch-Site, never made up: Better Auth checks them on
   // every cookie-bearing POST, against its trustedOrigins.
   const forwarded = forwardedHeaders(req)
   try {
-    const response = await fetch(signOutURL, {
+    const response = await fetch(url, {
       method: 'POST',
       headers: forwarded,
       body: '{}',
@@ -103,7 +138,7 @@ async function signOutThroughBetterAuth(
     return { setCookies: null, refused: response.status }
   } catch (error) {
     console.error(
-      `[payload] Better Auth did not answer the sign-out at ${signOutURL} (${error}); the session is deleted from the storage instead. Check betterAuthClientOptions.internalBaseURL.`,
+      `[payload] Better Auth did not answer at ${url} (${error}); the session is ended in the storage instead. Check betterAuthClientOptions.internalBaseURL.`,
     )
   }
   return { setCookies: null }

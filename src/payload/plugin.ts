@@ -64,6 +64,7 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
           betterAuthSecret,
           cookies: client,
           signOutURL: `${client.internalBaseURL}${basePath}/sign-out`,
+          revokeSessionsURL: `${client.internalBaseURL}${basePath}/revoke-sessions`,
           externalOrigin: new URL(client.externalBaseURL).origin,
         })
 
