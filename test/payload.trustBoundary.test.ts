@@ -159,6 +159,27 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
     })
   })
 
+  it("Better Auth's write-through endpoints answer a stranger nothing about a user", async () => {
+    const ask = (path: string, body: object) =>
+      ctx.synced.auth.handler(
+        new Request(`http://localhost:3000/api/auth/payload/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+          body: JSON.stringify(body),
+        }),
+      )
+    // A right and a wrong guess of the victim's email get the same answer, and change nothing.
+    for (const email of ['victim@example.com', 'someone-else@example.com']) {
+      const response = await ask('update-user', { userId: victim.baUserId, data: { email } })
+      expect(response.status, email).toBe(401)
+    }
+    expect((await ask('create-user', { data: { email: 'anon@example.com' } })).status).toBe(401)
+    expect((await ask('delete-user', { userId: victim.baUserId })).status).toBe(401)
+    expect(await betterAuthUser(ctx, victim.baUserId)).toMatchObject({
+      email: 'victim@example.com',
+    })
+  })
+
   it('cannot create or delete users, itself included', async () => {
     ctx.served.length = 0
     const create = await ctx.app.rest('/users', {

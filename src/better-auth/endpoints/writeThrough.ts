@@ -221,14 +221,17 @@ export function writeThroughEndpoints(options: WriteThroughOptions) {
           })
         }
         const current = owned(user)
+        const asked = Object.keys(ctx.body.data).filter((key) => key in current)
+        // A session before any owned value is compared: an answer must not tell a stranger whether
+        // a guessed email is the user's.
+        const session = asked.length > 0 ? await requireSession(ctx, asked) : null
         const changes = Object.fromEntries(
-          Object.entries(ctx.body.data).filter(
-            ([key, value]) => key in current && !same(value, current[key]),
-          ),
+          asked
+            .filter((key) => !same(ctx.body.data[key], current[key]))
+            .map((key) => [key, ctx.body.data[key]]),
         )
         const changed = Object.keys(changes)
-        if (changed.length > 0) {
-          const session = await requireSession(ctx, changed)
+        if (session && changed.length > 0) {
           const fields = toBetterAuth(user, changes)
           await payloadIsWriting.run(true, () => apply(ctx, session.user.id, user, fields))
         }
