@@ -11,7 +11,7 @@ import {
 } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import { forwardedHeaders } from './betterAuthApi.ts'
-import { betterAuthIdentity } from './usersAccess.ts'
+import { betterAuthUserId } from './usersAccess.ts'
 
 export interface LogoutOptions {
   storage: SecondaryStorage
@@ -106,12 +106,6 @@ export function endBetterAuthSessionOnLogout(options: LogoutOptions): Collection
 
 /** How long the fallback's revocation mark lives: longer than any session Better Auth keeps. */
 const REVOKED_MARK_TTL_SECONDS = 400 * 24 * 3600
-
-/** The Better Auth user behind a Payload user, in either topology. */
-function betterAuthUserId(user: unknown): string | undefined {
-  const id = betterAuthIdentity(user)?.id ?? (user as { baUserId?: unknown } | null)?.baUserId
-  return typeof id === 'string' && id ? id : undefined
-}
 
 /**
  * POSTs the request's credentials to a Better Auth endpoint (sign-out, revoke-sessions). Its

@@ -22,6 +22,12 @@ export function betterAuthIdentity(user: unknown): BetterAuthIdentity | undefine
   return (user as WithIdentity)[BETTER_AUTH_USER]
 }
 
+/** The Better Auth user id behind a Payload user: the session's, else the mirrored `baUserId`. */
+export function betterAuthUserId(user: unknown): string | undefined {
+  const id = betterAuthIdentity(user)?.id ?? (user as { baUserId?: unknown } | null)?.baUserId
+  return typeof id === 'string' && id ? id : undefined
+}
+
 /**
  * The user's Better Auth roles: the admin plugin's `role` (a comma list for several), from the
  * session Better Auth keeps up to date, or from the user row when it is Better Auth's own (shared

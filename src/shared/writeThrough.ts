@@ -45,8 +45,3 @@ export interface WriteThroughUpdateResult {
 export interface WriteThroughDeleteBody {
   userId: string
 }
-
-/** The error body both sides use: what was refused and where to make the change instead. */
-export interface WriteThroughError {
-  message: string
-}

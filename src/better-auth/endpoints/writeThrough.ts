@@ -13,7 +13,10 @@ import { comparableValue } from '../../shared/fieldValue.ts'
 import {
   type PayloadUserData,
   WRITE_THROUGH_PATHS,
+  type WriteThroughCreateBody,
   type WriteThroughCreateResult,
+  type WriteThroughDeleteBody,
+  type WriteThroughUpdateBody,
   type WriteThroughUpdateResult,
 } from '../../shared/writeThrough.ts'
 import type { SyncedUser } from '../payloadWriter.ts'
@@ -160,7 +163,7 @@ export function writeThroughEndpoints(options: WriteThroughOptions) {
         body: z.object({
           data: z.record(z.string(), z.unknown()),
           password: z.string().min(1).optional(),
-        }),
+        }) satisfies z.ZodType<WriteThroughCreateBody>,
       },
       async (ctx) => {
         await requireSession(ctx, ['create'])
@@ -211,7 +214,10 @@ export function writeThroughEndpoints(options: WriteThroughOptions) {
       WRITE_THROUGH_PATHS.updateUser,
       {
         method: 'POST',
-        body: z.object({ userId: z.string().min(1), data: z.record(z.string(), z.unknown()) }),
+        body: z.object({
+          userId: z.string().min(1),
+          data: z.record(z.string(), z.unknown()),
+        }) satisfies z.ZodType<WriteThroughUpdateBody>,
       },
       async (ctx) => {
         const user = await findUser(ctx, ctx.body.userId)
@@ -246,7 +252,10 @@ export function writeThroughEndpoints(options: WriteThroughOptions) {
 
     payloadDeleteUser: createAuthEndpoint(
       WRITE_THROUGH_PATHS.deleteUser,
-      { method: 'POST', body: z.object({ userId: z.string().min(1) }) },
+      {
+        method: 'POST',
+        body: z.object({ userId: z.string().min(1) }) satisfies z.ZodType<WriteThroughDeleteBody>,
+      },
       async (ctx) => {
         await requireSession(ctx, ['delete'])
         if (!(await findUser(ctx, ctx.body.userId))) return ctx.json({ deleted: false })

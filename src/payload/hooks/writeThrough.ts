@@ -7,7 +7,10 @@ import { userAccountFields } from '../../shared/collectionSlugs.ts'
 import { comparableValue } from '../../shared/fieldValue.ts'
 import {
   WRITE_THROUGH_PATHS,
+  type WriteThroughCreateBody,
   type WriteThroughCreateResult,
+  type WriteThroughDeleteBody,
+  type WriteThroughUpdateBody,
   type WriteThroughUpdateResult,
 } from '../../shared/writeThrough.ts'
 import type { BetterAuthCall } from '../betterAuthApi.ts'
@@ -58,7 +61,10 @@ export function writeThroughHooks({
         )
         const created = await call<WriteThroughCreateResult>(
           WRITE_THROUGH_PATHS.createUser,
-          { data: fields, ...(typeof password === 'string' && password ? { password } : {}) },
+          {
+            data: fields,
+            ...(typeof password === 'string' && password ? { password } : {}),
+          } satisfies WriteThroughCreateBody,
           req,
         )
         return { ...fields, ...created.data, baUserId: created.userId }
@@ -77,7 +83,7 @@ export function writeThroughHooks({
       if (Object.keys(changed).length === 0) return data
       const result = await call<WriteThroughUpdateResult>(
         WRITE_THROUGH_PATHS.updateUser,
-        { userId: baUserId, data: changed },
+        { userId: baUserId, data: changed } satisfies WriteThroughUpdateBody,
         req,
       )
       return { ...data, ...result.data }
@@ -95,7 +101,11 @@ export function writeThroughHooks({
       })
       const baUserId = (doc as { baUserId?: unknown } | null)?.baUserId
       if (typeof baUserId !== 'string' || !baUserId) return
-      await call(WRITE_THROUGH_PATHS.deleteUser, { userId: baUserId }, req)
+      await call(
+        WRITE_THROUGH_PATHS.deleteUser,
+        { userId: baUserId } satisfies WriteThroughDeleteBody,
+        req,
+      )
     },
   }
 }
