@@ -6,6 +6,7 @@ import { eventually } from './helpers/eventually.ts'
 import {
   makeAdmin,
   patchUser,
+  runFullReconcile,
   type SignedUp,
   type SyncedApp,
   signUp,
@@ -25,6 +26,12 @@ const canAccessAdmin = async (app: SyncedApp['app'], headers: Record<string, str
 
 const rowOf = (ctx: SyncedApp, id: string) =>
   ctx.app.payload.findByID({ collection: 'users', id, depth: 0, overrideAccess: true })
+
+/** The Payload user `id` as the Local API takes it in `user`. */
+const asUser = async (ctx: SyncedApp, id: string) => ({
+  ...(await rowOf(ctx, id)),
+  collection: 'users' as const,
+})
 
 const betterAuthUser = async (ctx: SyncedApp, baUserId: string) =>
   (await ctx.synced.auth.$context).internalAdapter.findUserById(baUserId) as Promise<Record<
@@ -65,10 +72,9 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
     )
     const graphql = await ctx.app.graphql('{ Users { docs { email } } }', mallory.headers)
     expect(graphql.data?.Users).toEqual({ docs: [{ email: 'mallory@example.com' }] })
-    const user = await rowOf(ctx, mallory.id)
     const local = await ctx.app.payload.find({
       collection: 'users',
-      user: { ...user, collection: 'users' },
+      user: await asUser(ctx, mallory.id),
       overrideAccess: false,
     })
     expect(local.docs.map((doc) => doc.email)).toEqual(['mallory@example.com'])
@@ -101,7 +107,7 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
         collection: 'users',
         id: victim.id,
         data: { email: 'mallory+3@example.com' },
-        user: { ...(await rowOf(ctx, mallory.id)), collection: 'users' },
+        user: await asUser(ctx, mallory.id),
         overrideAccess: false,
       }),
     ).rejects.toThrow()
@@ -144,7 +150,7 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
         collection: 'users',
         id: mallory.id,
         data: { name: 'Administrator' },
-        user: { ...(await rowOf(ctx, mallory.id)), collection: 'users' },
+        user: await asUser(ctx, mallory.id),
         overrideAccess: false,
       }),
     ).rejects.toThrow(/Better Auth/)
@@ -220,7 +226,7 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
       ctx.app.payload.create({
         collection: 'users',
         data: { email: 'local-sock@example.com' },
-        user: { ...(await rowOf(ctx, mallory.id)), collection: 'users' },
+        user: await asUser(ctx, mallory.id),
         overrideAccess: false,
       }),
     ).rejects.toThrow()
@@ -230,6 +236,17 @@ describeEachDatabase("the README's minimal config: a public sign-up is nobody sp
       overrideAccess: true,
     })
     expect(totalDocs).toBe(0)
+  })
+
+  it('opens the admin once Better Auth gives it an admin role (comma lists too), as its session says', async () => {
+    // Last: a third user would change the counts above.
+    const staff = await signUp(ctx, 'staff@example.com')
+    expect(await canAccessAdmin(ctx.app, staff.headers)).toBe(false)
+    // No `role` field in this users collection: the role is read from Better Auth's session.
+    await makeAdmin(ctx.synced, staff.baUserId, 'user,admin')
+    expect(await canAccessAdmin(ctx.app, staff.headers)).toBe(true)
+    await makeAdmin(ctx.synced, staff.baUserId, 'user')
+    expect(await canAccessAdmin(ctx.app, staff.headers)).toBe(false)
   })
 })
 
@@ -299,14 +316,7 @@ describeEachDatabase('an admin edits users in Payload; Better Auth carries it ou
       role: 'admin',
     })
     expect(await rowOf(ctx, editor.id)).toMatchObject({ name: 'Edwina', role: 'admin' })
-    const run = await ctx.synced.auth.handler(
-      new Request('http://localhost:3000/api/auth/reconcile/run', {
-        method: 'POST',
-        headers: { 'x-reconcile-token': 'test-reconcile-token-0123456789' },
-      }),
-    )
-    expect(run.status).toBe(200)
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await runFullReconcile(ctx.synced)
     expect(await rowOf(ctx, editor.id)).toMatchObject({ name: 'Edwina', role: 'admin' })
     // Back to a plain user, through REST this time.
     expect((await patchUser(ctx.app, editor.id, { role: 'user' }, admin.headers)).status).toBe(200)

@@ -5,8 +5,9 @@ import type { CollectionConfig } from 'payload'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage, type SecondaryStorage } from 'payload-better-auth/storage'
 import type { DatabaseKind } from './databases.ts'
+import { eventually } from './eventually.ts'
 import { startPayload, type TestPayload } from './payload.ts'
-import { cookieOf, createSyncedAuth } from './syncedAuth.ts'
+import { cookieOf, createSyncedAuth, RECONCILE_TOKEN } from './syncedAuth.ts'
 
 /** Where browsers reach the app: Better Auth's `baseURL` in `createSyncedAuth`, a trusted origin. */
 export const SITE = 'http://localhost:3000'
@@ -160,4 +161,28 @@ export const submitAdminForm = (
   const form = new FormData()
   form.set('_payload', JSON.stringify(data))
   return app.rest(path, { method, headers, body: form })
+}
+
+/** `POST /reconcile/run`, then waits until that full reconcile has finished (`lastSeedAt` moves). */
+export async function runFullReconcile(synced: SyncedAuth): Promise<void> {
+  const status = async () =>
+    (await (
+      await synced.auth.handler(
+        new Request('http://localhost:3000/api/auth/reconcile/status', {
+          headers: { 'x-reconcile-token': RECONCILE_TOKEN },
+        }),
+      )
+    ).json()) as { lastSeedAt: string | null; reconciling: boolean }
+  const before = (await status()).lastSeedAt
+  const run = await synced.auth.handler(
+    new Request('http://localhost:3000/api/auth/reconcile/run', {
+      method: 'POST',
+      headers: { 'x-reconcile-token': RECONCILE_TOKEN },
+    }),
+  )
+  if (run.status !== 200) throw new Error(`reconcile/run answered ${run.status}`)
+  await eventually(async () => {
+    const now = await status()
+    if (now.lastSeedAt === before || now.reconciling) throw new Error('the reconcile is not done')
+  })
 }
