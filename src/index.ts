@@ -6,7 +6,7 @@ export type {
   BetterAuthPayloadPluginOptions,
 } from './payload/options.ts'
 export { betterAuthPayloadPlugin } from './payload/plugin.ts'
-export { STRATEGY_NAME } from './payload/sessionStrategy.ts'
+export { STRATEGY_NAME } from './payload/credentials/index.ts'
 export {
   adminRoleAccess,
   BETTER_AUTH_USER,
@@ -14,6 +14,7 @@ export {
   betterAuthIdentity,
   betterAuthRoles,
   hasAdminRole,
+  impersonatedBy,
 } from './payload/usersAccess.ts'
 export { StorageUnavailableError } from './shared/errors.ts'
 export {

@@ -297,6 +297,10 @@ describeEachDatabase('CSRF, cookie names and bans: synced topology', (kind) => {
       id: userId,
       role: 'user', // the admin plugin's default
       banned: false,
+      via: 'session',
+      sessionId: expect.any(String),
+      impersonatedBy: null,
+      apiKey: undefined,
     })
   })
 })

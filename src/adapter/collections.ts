@@ -10,11 +10,12 @@ import {
   type Plugin,
   type RequestContext,
 } from 'payload'
-import { betterAuthStrategy } from '../payload/sessionStrategy.ts'
+import { credentialsStrategy } from '../payload/credentials/index.ts'
 import { adminRoleAccess, DEFAULT_ADMIN_ROLES, nobody, selfOnly } from '../payload/usersAccess.ts'
 import { comparableValue } from '../shared/fieldValue.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret } from '../shared/secrets.ts'
-import { type SessionCookieOptions, sessionCookieNames } from '../shared/sessionToken.ts'
+import { publishedConfig } from '../shared/publishedConfig.ts'
+import type { SessionCookieOptions } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import { ADAPTER_CONTEXT_KEY } from './payloadAdapter.ts'
 import {
@@ -47,6 +48,12 @@ export interface BetterAuthCollectionsOptions {
     storage: SecondaryStorage
     /** Verifies session cookies. Default `process.env.BETTER_AUTH_SECRET`. */
     betterAuthSecret?: string
+    /**
+     * Where this server reaches Better Auth's base path (`http://127.0.0.1:3000/api/auth`), so that
+     * Payload requests slide sessions forward as Better Auth's own do. Default: Better Auth's
+     * `baseURL` and `basePath`, when `baseURL` is a string.
+     */
+    betterAuthURL?: string
   }
 }
 
@@ -129,16 +136,22 @@ function sessionStrategy(
     session.betterAuthSecret ?? (process.env.BETTER_AUTH_SECRET || process.env.AUTH_SECRET),
     { owner: 'betterAuthCollections', devFallback: BETTER_AUTH_DEV_SECRET },
   )
-  const { advanced } = betterAuthOptions
-  return betterAuthStrategy({
+  const { advanced, baseURL, basePath } = betterAuthOptions
+  return credentialsStrategy({
     storage: session.storage,
     usersSlug: usersSlug ?? 'user',
     betterAuthSecret,
-    cookieNames: sessionCookieNames({
+    cookies: {
       cookiePrefix: session.cookiePrefix ?? advanced?.cookiePrefix,
       sessionCookieName: session.sessionCookieName ?? advanced?.cookies?.session_token?.name,
       useSecureCookies: session.useSecureCookies ?? betterAuthSecureCookies(betterAuthOptions),
-    }),
+    },
+    betterAuthURL:
+      session.betterAuthURL ??
+      (typeof baseURL === 'string' && baseURL
+        ? `${baseURL.replace(/\/$/, '')}${basePath ?? '/api/auth'}`
+        : undefined),
+    config: publishedConfig(betterAuthOptions),
     userIdField: 'id',
   })
 }

@@ -44,4 +44,9 @@ export interface PayloadBetterAuthPluginOptions<User extends object = Record<str
    * listed in `/reconcile/status`, until the email is verified. Default true.
    */
   linkExistingUsers?: boolean
+  /**
+   * The API-key plugin's `apiKeyHeaders`, when you changed them: Payload reads keys from the same
+   * headers (`authorization` means `Authorization: Bearer <key>`). Default `x-api-key`.
+   */
+  apiKeyHeaders?: string | string[]
 }

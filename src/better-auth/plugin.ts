@@ -3,6 +3,8 @@ import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/
 import { getPayload } from 'payload'
 import * as z from 'zod'
 import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../shared/keys.ts'
+import { logOncePer, OUTAGE_LOG_INTERVAL_MS } from '../shared/outageLog.ts'
+import { type PublishedConfig, publishedConfig } from '../shared/publishedConfig.ts'
 import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
 import { authMethods } from './authMethods.ts'
 import { createDurableQueue, type DurableQueue, type QueueTask } from './durableQueue.ts'
@@ -14,9 +16,11 @@ import {
 import type { PayloadBetterAuthPluginOptions } from './options.ts'
 import { createPayloadWriter, type SyncedAccount, type SyncedUser } from './payloadWriter.ts'
 import { type BetterAuthReader, createFailureLog, fullReconcile } from './reconcile.ts'
+import { publishConfig } from './publishConfig.ts'
 import { checkReconcileToken } from './reconcileToken.ts'
 
 export const PLUGIN_ID = 'reconcile-queue-plugin'
+const PUBLISH_CONFIG_EVERY_MS = 60_000
 
 /** What the plugin needs from Better Auth's context (its database adapter). */
 interface AdapterLike extends BetterAuthReader {
@@ -110,9 +114,10 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         },
       },
     },
-    init(ctx) {
+    async init(ctx) {
       const adapter = ctx.adapter as unknown as AdapterLike
       methods = authMethods(ctx.options)
+      await startPublishing(publishedConfig(ctx.options, options.apiKeyHeaders))
       queue = createDurableQueue({
         storage,
         log: (message) => warn(message),
@@ -314,20 +319,32 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
     await writer.ensure(user, accounts)
   }
 
+  /**
+   * Publishes the session rules Payload applies too, now and every minute (a storage that restarts
+   * empty has them back within a minute; until then Payload reads every session from the storage).
+   */
+  function startPublishing(config: PublishedConfig): Promise<void> {
+    const logFailure = logOncePer(OUTAGE_LOG_INTERVAL_MS, warn)
+    const publish = () =>
+      publishConfig(storage, config).catch((error: unknown) =>
+        logFailure(
+          `[better-auth] could not publish the session rules to the storage (retrying every minute): ${String(error)}`,
+        ),
+      )
+    setInterval(publish, PUBLISH_CONFIG_EVERY_MS).unref()
+    return publish()
+  }
+
   function startWorker(q: DurableQueue) {
     let draining = false
-    let lastTickError = 0
+    const logTickFailure = logOncePer(OUTAGE_LOG_INTERVAL_MS, warn)
     const tick = setInterval(async () => {
       if (draining) return
       draining = true
       try {
         await q.drain()
       } catch (error) {
-        // One line per outage, not one per tick.
-        if (Date.now() - lastTickError > 30_000) {
-          lastTickError = Date.now()
-          warn(`[reconcile] queue tick failed (retrying every tick): ${String(error)}`)
-        }
+        logTickFailure(`[reconcile] queue tick failed (retrying every tick): ${String(error)}`)
       } finally {
         draining = false
       }

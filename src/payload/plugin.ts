@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto'
 import type { Config, Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
-import { sessionCookieNames } from '../shared/sessionToken.ts'
 import { betterAuthApi } from './betterAuthApi.ts'
+import { credentialsStrategy } from './credentials/index.ts'
 import { defaultAccessWarning, rulesOnPayloadDefault } from './defaultAccessWarning.ts'
 import { writeThroughHooks } from './hooks/writeThrough.ts'
 import { endBetterAuthSessionOnLogout } from './logout.ts'
 import { mirrorCollections } from './mirrorCollections.ts'
 import type { BetterAuthLoginViewConfig, BetterAuthPayloadPluginOptions } from './options.ts'
-import { betterAuthStrategy } from './sessionStrategy.ts'
 import { announcePayloadStart } from './startup.ts'
 import { createSyncGuard } from './syncGuard.ts'
 import { DEFAULT_ADMIN_ROLES } from './usersAccess.ts'
@@ -51,11 +50,13 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
         )
     const strategy = disabled
       ? undefined
-      : betterAuthStrategy({
+      : credentialsStrategy({
           storage,
           usersSlug,
           betterAuthSecret,
-          cookieNames: sessionCookieNames(client, client.externalBaseURL),
+          cookies: client,
+          siteURL: client.externalBaseURL,
+          betterAuthURL: `${client.internalBaseURL}${basePath}`,
         })
     const afterLogout = disabled
       ? undefined

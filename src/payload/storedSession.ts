@@ -1,7 +1,16 @@
 // What Better Auth 1.7 keeps under a session token in its secondary storage, and when it counts.
 
 export interface StoredSession {
-  session: { id: string; userId: string; token: string; expiresAt: string; createdAt: string }
+  session: {
+    id: string
+    userId: string
+    token: string
+    expiresAt: string
+    createdAt: string
+    updatedAt?: string
+    /** The admin plugin's: the admin who started this impersonation session. */
+    impersonatedBy?: string | null
+  }
   user: {
     id: string
     email?: string

@@ -7,11 +7,19 @@ import type { Access, PayloadRequest } from 'payload'
 /** Where the strategy puts what Better Auth says of the signed-in user (role, ban). */
 export const BETTER_AUTH_USER = Symbol.for('payload-better-auth.user')
 
-/** What Better Auth's session says of its user, attached to `req.user` by the strategy. */
+/** What Better Auth says of the signed-in user, attached to `req.user` by the strategy. */
 export interface BetterAuthIdentity {
   id: string
   role?: string | null
   banned?: boolean | null
+  /** The credential kind that authenticated the request: `session`, `cookie-cache`, `api-key`, `jwt`. */
+  via?: string
+  /** Better Auth's session id (session and cookie-cache credentials). */
+  sessionId?: string
+  /** The admin who is impersonating this user (admin plugin), when the session is an impersonation. */
+  impersonatedBy?: string | null
+  /** The API key the request came with, and what it may do in Payload (null: what its owner may). */
+  apiKey?: { id: string; permissions: Record<string, string[]> | null }
 }
 
 type WithIdentity = { [BETTER_AUTH_USER]?: BetterAuthIdentity; role?: unknown }
@@ -20,6 +28,11 @@ type WithIdentity = { [BETTER_AUTH_USER]?: BetterAuthIdentity; role?: unknown }
 export function betterAuthIdentity(user: unknown): BetterAuthIdentity | undefined {
   if (!user || typeof user !== 'object') return undefined
   return (user as WithIdentity)[BETTER_AUTH_USER]
+}
+
+/** The admin impersonating the signed-in user, if this request runs in an impersonation session. */
+export function impersonatedBy(user: unknown): string | null {
+  return betterAuthIdentity(user)?.impersonatedBy ?? null
 }
 
 /** The Better Auth user id behind a Payload user: the session's, else the mirrored `baUserId`. */

@@ -49,3 +49,8 @@ export const SYNC_FAILURE_TTL_SECONDS = 7 * 24 * 3600
 export const SYNC_FAILURES_SINCE_KEY = 'sync:failures-since'
 /** How many failures `/reconcile/status` lists (the newest). */
 export const MAX_LISTED_FAILURES = 100
+
+/** The Better Auth options Payload applies too (`PublishedConfig` as JSON), rewritten every minute. */
+export const PUBLISHED_CONFIG_KEY = 'config:better-auth'
+/** Held for a moment by the instance refreshing a session through Better Auth: one refresh at a time. */
+export const sessionRefreshLockKey = (sessionId: string): string => `session-refresh:${sessionId}`

@@ -1,0 +1,68 @@
+import { getCookieCache } from 'better-auth/cookies'
+import { readSessionCredential } from '../../shared/sessionToken.ts'
+import type { CredentialKind } from './types.ts'
+
+export interface CookieCacheKindOptions {
+  betterAuthSecret: string
+  /** Better Auth's `advanced.cookiePrefix`. Default `better-auth`. */
+  cookiePrefix?: string
+  /** The session cookie's names, as `sessionCookieNames` gives them. */
+  cookieNames: readonly string[]
+}
+
+/**
+ * Better Auth's cookie cache (`session.cookieCache`): the signed or encrypted `session_data` cookie
+ * carries the session, so a request that has a fresh one is authenticated without reading the
+ * storage. Decoded by Better Auth's own `getCookieCache` (compact, jwt or jwe, as published), and
+ * accepted on Better Auth's terms: it belongs to the session cookie beside it, its version matches,
+ * and neither it (`maxAge`) nor the session has expired. So, as in Better Auth, a revocation or a
+ * ban reaches such requests within `maxAge`; anything doubtful falls through to the storage.
+ */
+export function cookieCacheKind({
+  betterAuthSecret,
+  cookiePrefix = 'better-auth',
+  cookieNames,
+}: CookieCacheKindOptions): CredentialKind {
+  return {
+    name: 'cookie-cache',
+    async verify(request) {
+      if (!request.cookiesAllowed || !request.headers.get('cookie')?.includes('.session_data')) {
+        return null
+      }
+      const cache = (await request.config())?.cookieCache
+      if (!cache) return null
+      const credential = readSessionCredential(request.headers, cookieNames, betterAuthSecret)
+      if (credential?.from !== 'cookie') return null
+      const secureName = cookieNames.find((name) => name.startsWith('__Secure-'))
+      const isSecure = secureName !== undefined && request.headers.get('cookie')?.includes(secureName)
+      let cached: Awaited<ReturnType<typeof getCookieCache>>
+      try {
+        cached = await getCookieCache(request.headers, {
+          secret: betterAuthSecret,
+          strategy: cache.encoding,
+          cookiePrefix,
+          isSecure: Boolean(isSecure),
+          version: cache.version,
+        })
+      } catch {
+        return null
+      }
+      if (!cached || cached.session.token !== credential.token) return null
+      const user = cached.user as {
+        role?: string | null
+        banned?: boolean | null
+        banExpires?: string | Date | null
+      }
+      const session = cached.session as { impersonatedBy?: string | null }
+      return {
+        userId: cached.session.userId,
+        via: 'cookie-cache',
+        role: user.role ?? null,
+        banned: user.banned ?? null,
+        banExpires: user.banExpires ?? null,
+        sessionId: cached.session.id,
+        impersonatedBy: session.impersonatedBy ?? null,
+      }
+    },
+  }
+}
