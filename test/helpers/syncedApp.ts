@@ -37,7 +37,10 @@ export async function startSyncedApp(
     auth = {},
     collectionPrefix,
     logs,
+    storage = createMemoryStorage(),
   }: {
+    /** The storage both halves share. Default: a memory storage. */
+    storage?: SecondaryStorage
     collections?: CollectionConfig[]
     auth?: Partial<Parameters<typeof createSyncedAuth>[0]>
     /** Both halves' `collectionPrefix`; GraphQL needs one that does not begin with `__`. */
@@ -56,7 +59,6 @@ export async function startSyncedApp(
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const storage = createMemoryStorage()
   const eventBus = createMemoryEventBus()
   const app = await startPayload(kind, {
     collections,

@@ -34,7 +34,8 @@ export function cookieCacheKind({
       const credential = readSessionCredential(request.headers, cookieNames, betterAuthSecret)
       if (credential?.from !== 'cookie') return null
       const secureName = cookieNames.find((name) => name.startsWith('__Secure-'))
-      const isSecure = secureName !== undefined && request.headers.get('cookie')?.includes(secureName)
+      const isSecure =
+        secureName !== undefined && request.headers.get('cookie')?.includes(secureName)
       let cached: Awaited<ReturnType<typeof getCookieCache>>
       try {
         cached = await getCookieCache(request.headers, {
