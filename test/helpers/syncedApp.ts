@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { toNodeHandler } from 'better-auth/node'
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, GlobalConfig } from 'payload'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage, type SecondaryStorage } from 'payload-better-auth/storage'
 import type { DatabaseKind } from './databases.ts'
@@ -34,14 +34,19 @@ export async function startSyncedApp(
   kind: DatabaseKind,
   {
     collections = [],
+    globals = [],
     auth = {},
     collectionPrefix,
     logs,
     storage = createMemoryStorage(),
+    payloadStorage = storage,
   }: {
     /** The storage both halves share. Default: a memory storage. */
     storage?: SecondaryStorage
+    /** The same storage as Payload sees it (a wrapper that counts, say). Default `storage`. */
+    payloadStorage?: SecondaryStorage
     collections?: CollectionConfig[]
+    globals?: GlobalConfig[]
     auth?: Partial<Parameters<typeof createSyncedAuth>[0]>
     /** Both halves' `collectionPrefix`; GraphQL needs one that does not begin with `__`. */
     collectionPrefix?: string
@@ -62,9 +67,10 @@ export async function startSyncedApp(
   const eventBus = createMemoryEventBus()
   const app = await startPayload(kind, {
     collections,
+    globals,
     logs,
     plugin: {
-      storage,
+      storage: payloadStorage,
       eventBus,
       collectionPrefix,
       betterAuthClientOptions: {

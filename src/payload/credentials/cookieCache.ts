@@ -48,7 +48,9 @@ export function cookieCacheKind({
       } catch {
         return null
       }
-      if (!cached || cached.session.token !== credential.token) return null
+      if (!cached || cached.session.token !== credential.token || isStale(cached, cache.maxAge)) {
+        return null
+      }
       const user = cached.user as {
         role?: string | null
         banned?: boolean | null
@@ -66,4 +68,15 @@ export function cookieCacheKind({
       }
     },
   }
+}
+
+/**
+ * Better Auth's staleness rule for the cache (its `get-session`): stale once its own expiry has
+ * passed, strictly. `getCookieCache` decodes a JWE with 15 s of clock tolerance, so the `exp` claim
+ * is checked here again; every encoding also carries when it was written (`updatedAt`).
+ */
+function isStale(cached: { updatedAt: number; exp?: unknown }, maxAgeSeconds: number): boolean {
+  const now = Date.now()
+  if (typeof cached.exp === 'number' && cached.exp * 1000 < now) return true
+  return !(cached.updatedAt + maxAgeSeconds * 1000 >= now)
 }
