@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite'
-import IORedis from 'ioredis'
+import { Redis as IORedis } from 'ioredis'
 import {
   createRedisStorage,
   createSqliteStorage,
