@@ -63,3 +63,41 @@ export async function compare(
   const subjectNsPerOp = median(b)
   return { baselineNsPerOp, subjectNsPerOp, ratio: subjectNsPerOp / baselineNsPerOp }
 }
+
+/** Times every op on its own; returns the ns each took. */
+async function timeEach(op: Op, n: number): Promise<number[]> {
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const start = process.hrtime.bigint()
+    await op(i)
+    times.push(Number(process.hrtime.bigint() - start))
+  }
+  return times
+}
+
+/**
+ * Like `compare`, at a percentile of single-op latencies instead of the mean: alternating rounds
+ * after a warm-up, every op timed on its own, the `p`th percentile of each side's pooled times.
+ */
+export async function comparePercentile(
+  baseline: Op,
+  subject: Op,
+  { n = 2_000, rounds = 7, p = 50 } = {},
+): Promise<Comparison> {
+  await timeEach(baseline, Math.ceil(n / 5))
+  await timeEach(subject, Math.ceil(n / 5))
+  const a: number[] = []
+  const b: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      a.push(...(await timeEach(baseline, n)))
+      b.push(...(await timeEach(subject, n)))
+    } else {
+      b.push(...(await timeEach(subject, n)))
+      a.push(...(await timeEach(baseline, n)))
+    }
+  }
+  const baselineNsPerOp = percentile(a, p)
+  const subjectNsPerOp = percentile(b, p)
+  return { baselineNsPerOp, subjectNsPerOp, ratio: subjectNsPerOp / baselineNsPerOp }
+}

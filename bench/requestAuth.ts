@@ -5,12 +5,20 @@
 // permissions pass over every collection (`getAccessResults`) that the floor does not include.
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { executeAuthStrategies } from 'payload'
+import { betterAuth } from 'better-auth'
+import { type AuthStrategy, executeAuthStrategies, type Payload } from 'payload'
 import { createMemoryEventBus } from '../src/eventBus/index.ts'
+import { type CredentialsOptions, credentialsStrategy } from '../src/payload/credentials/index.ts'
+import { publishedConfig } from '../src/shared/publishedConfig.ts'
 import { SYNC_CONTEXT_KEY, signSyncOperation } from '../src/shared/syncSignature.ts'
 import type { SecondaryStorage } from '../src/storage/index.ts'
-import { createTestAuth, signUp, TEST_SYNC_SECRET } from '../test/helpers/betterAuth.ts'
-import { compare } from './measure.ts'
+import {
+  createTestAuth,
+  signUp,
+  TEST_BETTER_AUTH_SECRET,
+  TEST_SYNC_SECRET,
+} from '../test/helpers/betterAuth.ts'
+import { compare, comparePercentile } from './measure.ts'
 import { benchPayload } from './payloadInstance.ts'
 
 export interface AuthRow {
@@ -22,6 +30,7 @@ export interface AuthRow {
 }
 
 const USERS = 20
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' }
 
 export async function benchRequestAuth(label: string, storage: SecondaryStorage, dir: string) {
   const { payload } = await benchPayload({
@@ -52,7 +61,9 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
         }),
       },
     })
-    sessions.push({ ...session, headers: new Headers({ cookie: session.cookie }) })
+    // A same-origin page's request: Payload's CSRF rule refuses a cookie with neither Origin nor
+    // Sec-Fetch-Site.
+    sessions.push({ ...session, headers: new Headers({ cookie: session.cookie, ...SAME_ORIGIN }) })
   }
   await payload.create({
     collection: 'admins',
@@ -69,10 +80,8 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
     const { user } = await payload.auth({ headers: session(i).headers })
     if (!user) throw new Error('bench: the Better Auth session did not authenticate')
   }
-  const floor = async (i: number) => {
-    const raw = await storage.get(session(i).token)
-    const { userId } = JSON.parse(raw as string).session
-    await payload.find({
+  const floorUser = (userId: string) =>
+    payload.find({
       collection: 'users',
       where: { baUserId: { equals: userId } },
       depth: 0,
@@ -80,6 +89,9 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
       pagination: false,
       overrideAccess: true,
     })
+  const floor = async (i: number) => {
+    const raw = await storage.get(session(i).token)
+    await floorUser(JSON.parse(raw as string).session.userId)
   }
   const strategy = payload.authStrategies.find((s) => s.name === 'better-auth')
   if (!strategy) throw new Error('bench: no better-auth strategy')
@@ -158,6 +170,99 @@ export async function benchRequestAuth(label: string, storage: SecondaryStorage,
     'per request vs Better Auth getSession (its database) + user find',
     await compare(viaGetSession, perRequest, options),
   )
+  rows.push(...(await benchCredentials(label, storage, payload, sessions, floorUser)))
   await payload.destroy()
+  return rows
+}
+
+/**
+ * The credential kinds' own costs, each against what it would otherwise be: the cookie cache
+ * (`session_data` decoded, no storage read) against the user lookup alone, which it cannot avoid;
+ * sliding sessions (the `updateAge` check on every request, none due) against the same strategy
+ * without it, at the median request.
+ */
+async function benchCredentials(
+  label: string,
+  storage: SecondaryStorage,
+  payload: Payload,
+  sessions: Array<{ headers: Headers; userId: string }>,
+  findUser: (userId: string) => Promise<unknown>,
+): Promise<AuthRow[]> {
+  const published = publishedConfig({ session: { cookieCache: { enabled: true, maxAge: 3600 } } })
+  const strategyWith = (options: Partial<CredentialsOptions>) =>
+    credentialsStrategy({
+      storage,
+      usersSlug: 'users',
+      betterAuthSecret: TEST_BETTER_AUTH_SECRET,
+      cookies: {},
+      siteURL: 'http://localhost:3000',
+      config: published,
+      ...options,
+    })
+  // Better Auth itself writes each session's cache cookie, as a browser would get it.
+  const cacheAuth = betterAuth({
+    baseURL: 'http://localhost:3000',
+    secret: TEST_BETTER_AUTH_SECRET,
+    database: new DatabaseSync(':memory:'),
+    secondaryStorage: storage,
+    session: { cookieCache: { enabled: true, maxAge: 3600 } },
+    logger: { disabled: true },
+  })
+  const cached: Headers[] = []
+  for (const session of sessions) {
+    const { headers } = await cacheAuth.api.getSession({
+      headers: session.headers,
+      returnHeaders: true,
+    })
+    const data = headers.getSetCookie().find((set) => set.includes('.session_data='))
+    if (!data) throw new Error('bench: Better Auth set no session_data cookie')
+    cached.push(
+      new Headers({
+        cookie: `${session.headers.get('cookie')}; ${data.split(';')[0]}`,
+        ...SAME_ORIGIN,
+      }),
+    )
+  }
+  const at = <T>(list: T[], i: number) => list[i % list.length] as T
+  const run = (strategy: AuthStrategy, headers: (i: number) => Headers) => async (i: number) => {
+    const { user } = await strategy.authenticate({
+      headers: headers(i),
+      payload,
+      canSetHeaders: true,
+    })
+    if (!user) throw new Error(`bench: ${strategy.name} did not authenticate`)
+  }
+  // The same strategy with and without sliding; Better Auth is never called (nothing is due).
+  const today = strategyWith({ config: { ...published, cookieCache: null } })
+  const sliding = strategyWith({
+    config: { ...published, cookieCache: null },
+    betterAuthURL: 'http://127.0.0.1:9/api/auth',
+  })
+  const withCache = strategyWith({})
+  const rows: AuthRow[] = []
+  const row = (compared: string, c: Awaited<ReturnType<typeof compare>>) =>
+    rows.push({
+      storage: label,
+      compared,
+      'baseline µs/req': (c.baselineNsPerOp / 1000).toFixed(1),
+      'better-auth µs/req': (c.subjectNsPerOp / 1000).toFixed(1),
+      ratio: `${c.ratio.toFixed(2)}x`,
+    })
+  row(
+    'cookie cache (no storage read) vs the user find alone (target <= 1.1x)',
+    await compare(
+      (i) => findUser(at(sessions, i).userId),
+      run(withCache, (i) => at(cached, i)),
+      { n: 400, rounds: 7 },
+    ),
+  )
+  row(
+    'sliding sessions on vs off, p50 (target <= 1.05x)',
+    await comparePercentile(
+      run(today, (i) => at(sessions, i).headers),
+      run(sliding, (i) => at(sessions, i).headers),
+      { n: 400, rounds: 7 },
+    ),
+  )
   return rows
 }

@@ -1,16 +1,17 @@
 export type { PayloadBetterAuthPluginOptions } from './better-auth/options.ts'
 export { PLUGIN_ID, payloadBetterAuthPlugin } from './better-auth/plugin.ts'
 export type { ClosableEventBus, EventBus, TimestampHandler } from './eventBus/types.ts'
+export { STRATEGY_NAME } from './payload/credentials/index.ts'
 export type {
   BetterAuthClientOptions,
   BetterAuthPayloadPluginOptions,
 } from './payload/options.ts'
 export { betterAuthPayloadPlugin } from './payload/plugin.ts'
-export { STRATEGY_NAME } from './payload/credentials/index.ts'
 export {
   adminRoleAccess,
   BETTER_AUTH_USER,
   type BetterAuthIdentity,
+  betterAuthApiKey,
   betterAuthIdentity,
   betterAuthRoles,
   hasAdminRole,

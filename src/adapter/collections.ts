@@ -11,10 +11,11 @@ import {
   type RequestContext,
 } from 'payload'
 import { credentialsStrategy } from '../payload/credentials/index.ts'
+import { withBetterAuthMe } from '../payload/meHook.ts'
 import { adminRoleAccess, DEFAULT_ADMIN_ROLES, nobody, selfOnly } from '../payload/usersAccess.ts'
 import { comparableValue } from '../shared/fieldValue.ts'
-import { BETTER_AUTH_DEV_SECRET, requireSecret } from '../shared/secrets.ts'
 import { publishedConfig } from '../shared/publishedConfig.ts'
+import { BETTER_AUTH_DEV_SECRET, requireSecret } from '../shared/secrets.ts'
 import type { SessionCookieOptions } from '../shared/sessionToken.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import { ADAPTER_CONTEXT_KEY } from './payloadAdapter.ts'
@@ -89,7 +90,11 @@ export function buildBetterAuthCollections(
     const guarded = withSafeDefaults(guardUserModel(extended, model), adminRoles)
     if (!strategy) return guarded
     const auth = typeof guarded.auth === 'object' ? guarded.auth : {}
-    return { ...guarded, auth: { ...auth, strategies: [...(auth.strategies ?? []), strategy] } }
+    return {
+      ...guarded,
+      auth: { ...auth, strategies: [...(auth.strategies ?? []), strategy] },
+      hooks: { ...guarded.hooks, me: withBetterAuthMe(guarded.hooks) },
+    }
   })
   const userSlug = models.get('user')?.slug
   if (strategy && !existing.some((collection) => collection.slug === userSlug && collection.auth)) {
@@ -153,6 +158,9 @@ function sessionStrategy(
         : undefined),
     config: publishedConfig(betterAuthOptions),
     userIdField: 'id',
+    // No `syncSecret`, so API keys authenticate nobody here: Payload asks Better Auth about a key
+    // through the synced topology's plugin (`/payload/verify-api-key`, signed with
+    // BA_TO_PAYLOAD_SECRET), which this topology does not run.
   })
 }
 

@@ -2,12 +2,14 @@ import type { BetterAuthPlugin } from 'better-auth'
 import { APIError, createAuthEndpoint, createAuthMiddleware } from 'better-auth/api'
 import { getPayload } from 'payload'
 import * as z from 'zod'
+import { API_KEY_VERIFICATION_PATH } from '../shared/apiKeyVerification.ts'
 import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../shared/keys.ts'
 import { logOncePer, OUTAGE_LOG_INTERVAL_MS } from '../shared/outageLog.ts'
 import { type PublishedConfig, publishedConfig } from '../shared/publishedConfig.ts'
 import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
 import { authMethods } from './authMethods.ts'
 import { createDurableQueue, type DurableQueue, type QueueTask } from './durableQueue.ts'
+import { verifyApiKeyEndpoint } from './endpoints/verifyApiKey.ts'
 import {
   isPayloadWriting,
   PAYLOAD_WRITE_SYNC_DELAY_MS,
@@ -15,8 +17,8 @@ import {
 } from './endpoints/writeThrough.ts'
 import type { PayloadBetterAuthPluginOptions } from './options.ts'
 import { createPayloadWriter, type SyncedAccount, type SyncedUser } from './payloadWriter.ts'
-import { type BetterAuthReader, createFailureLog, fullReconcile } from './reconcile.ts'
 import { publishConfig } from './publishConfig.ts'
+import { type BetterAuthReader, createFailureLog, fullReconcile } from './reconcile.ts'
 import { checkReconcileToken } from './reconcileToken.ts'
 
 export const PLUGIN_ID = 'reconcile-queue-plugin'
@@ -56,12 +58,14 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
     })
   }
   const loadPayload = options.getPayload ?? (() => getPayload({ config: options.payloadConfig }))
+  // Signs the sync's writes, and checks that an API-key question comes from the Payload server.
+  const syncSecret = requireSecret('BA_TO_PAYLOAD_SECRET', options.syncSecret, {
+    owner: '[better-auth] payloadBetterAuthPlugin',
+    devFallback: SYNC_DEV_SECRET,
+  })
   const writer = createPayloadWriter({
     payload: loadPayload,
-    syncSecret: requireSecret('BA_TO_PAYLOAD_SECRET', options.syncSecret, {
-      owner: '[better-auth] payloadBetterAuthPlugin',
-      devFallback: SYNC_DEV_SECRET,
-    }),
+    syncSecret,
     usersSlug,
     collectionPrefix: options.collectionPrefix,
     mapUserToPayload: (user) => options.mapUserToPayload(user) as object,
@@ -221,6 +225,15 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         },
       ],
     },
+    // Every Payload request with an API key asks once, all from the Payload server's address: Better
+    // Auth's per-IP limit (100 per 10 s) must not stand in for the key's own limits.
+    rateLimit: [
+      {
+        pathMatcher: (path: string) => path === API_KEY_VERIFICATION_PATH,
+        window: 10,
+        max: 100_000,
+      },
+    ],
     endpoints: {
       ...writeThroughEndpoints({
         mapUserToPayload: (user) => options.mapUserToPayload(user) as Record<string, unknown>,
@@ -229,6 +242,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
           | undefined,
         invitationCallbackURL: options.invitationCallbackURL,
       }),
+      payloadVerifyApiKey: verifyApiKeyEndpoint(syncSecret),
       reconcileStatus: createAuthEndpoint('/reconcile/status', { method: 'GET' }, async (ctx) => {
         requireToken(ctx.headers)
         return ctx.json({

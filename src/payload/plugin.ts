@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Config, Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
+import { narrowAccessForApiKeys } from './apiKeyPermissions.ts'
 import { betterAuthApi } from './betterAuthApi.ts'
 import { credentialsStrategy } from './credentials/index.ts'
 import { defaultAccessWarning, rulesOnPayloadDefault } from './defaultAccessWarning.ts'
@@ -57,6 +58,7 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
           cookies: client,
           siteURL: client.externalBaseURL,
           betterAuthURL: `${client.internalBaseURL}${basePath}`,
+          syncSecret,
         })
     const afterLogout = disabled
       ? undefined
@@ -126,6 +128,8 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
     const openRules = defaultAccessWarning(
       rulesOnPayloadDefault(next, new Set([usersSlug, ...Object.values(slugs)])),
     )
+    // After the warning has looked: it names the rules the app left out, which this fills in.
+    Object.assign(next, narrowAccessForApiKeys(next))
     const graphQLClash =
       config.graphQL?.disable !== true && Object.values(slugs).some((slug) => slug.startsWith('__'))
     const onInit = config.onInit

@@ -30,6 +30,15 @@ export function betterAuthIdentity(user: unknown): BetterAuthIdentity | undefine
   return (user as WithIdentity)[BETTER_AUTH_USER]
 }
 
+/**
+ * The Better Auth API key the request came with (its id, and what it may do in Payload: null for
+ * its owner's access), or undefined when it came with none. For access rules: `req.user` is the
+ * key's owner either way.
+ */
+export function betterAuthApiKey(user: unknown): BetterAuthIdentity['apiKey'] {
+  return betterAuthIdentity(user)?.apiKey
+}
+
 /** The admin impersonating the signed-in user, if this request runs in an impersonation session. */
 export function impersonatedBy(user: unknown): string | null {
   return betterAuthIdentity(user)?.impersonatedBy ?? null

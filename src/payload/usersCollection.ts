@@ -1,6 +1,7 @@
 import type { CollectionAfterLogoutHook, CollectionConfig, Field } from 'payload'
 import { type MirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
 import type { writeThroughHooks } from './hooks/writeThrough.ts'
+import { withBetterAuthMe } from './meHook.ts'
 import { orAccess } from './orAccess.ts'
 import type { SyncGuard } from './syncGuard.ts'
 import { adminRoleAccess, nobody, selfOnly } from './usersAccess.ts'
@@ -94,6 +95,8 @@ export function usersCollection({
         ...(writeThrough ? [writeThrough.beforeDelete] : []),
       ],
       afterLogout: [...(base.hooks?.afterLogout ?? []), ...(afterLogout ? [afterLogout] : [])],
+      // `/me` for Better Auth credentials, which Payload would decode as its own JWT.
+      ...(strategy ? { me: withBetterAuthMe(base.hooks) } : {}),
     },
     fields: [
       ...base.fields,

@@ -5,6 +5,7 @@ import {
   buildConfig,
   type CollectionConfig,
   createPayloadRequest,
+  type GlobalConfig,
   getPayload,
   handleEndpoints,
   type Payload,
@@ -87,10 +88,12 @@ export async function startPayload(
   kind: DatabaseKind,
   {
     collections = [],
+    globals = [],
     plugin,
     logs,
   }: {
     collections?: CollectionConfig[]
+    globals?: GlobalConfig[]
     /** Collects what Payload logs (its pino lines, JSON), start-up included. */
     logs?: string[]
     plugin: Omit<BetterAuthPayloadPluginOptions, 'betterAuthClientOptions'> &
@@ -105,6 +108,7 @@ export async function startPayload(
     typescript: { autoGenerate: false },
     telemetry: false,
     collections,
+    globals,
     ...(logs
       ? {
           logger: {

@@ -27,6 +27,8 @@ export async function createSyncedAuth(args: {
   collectionPrefix?: string
   mapUserToPayload?: PayloadBetterAuthPluginOptions['mapUserToPayload']
   mapPayloadToUser?: PayloadBetterAuthPluginOptions['mapPayloadToUser']
+  /** The api-key plugin's `apiKeyHeaders`, repeated for the sync plugin to publish. */
+  apiKeyHeaders?: PayloadBetterAuthPluginOptions['apiKeyHeaders']
   /** More of Better Auth's options (e.g. `user.changeEmail`). */
   options?: Partial<BetterAuthOptions>
 }) {
@@ -61,6 +63,7 @@ export async function createSyncedAuth(args: {
           args.mapUserToPayload ??
           ((user) => ({ email: user.email, name: String(user.name ?? '') })),
         mapPayloadToUser: args.mapPayloadToUser,
+        apiKeyHeaders: args.apiKeyHeaders,
       }),
     ],
   })

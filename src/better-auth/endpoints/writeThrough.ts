@@ -48,7 +48,7 @@ type Ctx = GenericEndpointContext
 type AnyEndpoint = (ctx: object) => Promise<unknown>
 
 /** Calls another Better Auth endpoint in-process with this request's headers (its session). */
-const call = <T>(endpoint: unknown, ctx: Ctx, body: object): Promise<T> =>
+export const call = <T>(endpoint: unknown, ctx: Ctx, body: object): Promise<T> =>
   (endpoint as AnyEndpoint)({
     ...ctx,
     body,
@@ -57,7 +57,7 @@ const call = <T>(endpoint: unknown, ctx: Ctx, body: object): Promise<T> =>
     returnStatus: false,
   }) as Promise<T>
 
-function pluginEndpoint(ctx: Ctx, pluginId: string, name: string): unknown {
+export function pluginEndpoint(ctx: Ctx, pluginId: string, name: string): unknown {
   const plugin = ctx.context.options.plugins?.find((p: BetterAuthPlugin) => p.id === pluginId)
   return (plugin?.endpoints as Record<string, unknown> | undefined)?.[name]
 }

@@ -1,12 +1,15 @@
 import type { AuthStrategy } from 'payload'
+import { API_KEY_VERIFICATION_PATH } from '../../shared/apiKeyVerification.ts'
+import type { PublishedConfig } from '../../shared/publishedConfig.ts'
 import {
   betterAuthCookieNames,
   type SessionCookieOptions,
   sessionCookieNames,
 } from '../../shared/sessionToken.ts'
-import type { PublishedConfig } from '../../shared/publishedConfig.ts'
 import type { SecondaryStorage } from '../../storage/types.ts'
+import { apiKeyKind } from './apiKey.ts'
 import { cookieCacheKind } from './cookieCache.ts'
+import { jwtKind } from './jwt.ts'
 import { publishedConfigReader } from './publishedConfig.ts'
 import { sessionKind } from './session.ts'
 import { sessionRefresher } from './sessionRefresh.ts'
@@ -33,6 +36,11 @@ export interface CredentialsOptions {
    * what the Better Auth plugin published in the storage.
    */
   config?: PublishedConfig
+  /**
+   * The secret both plugins share (BA_TO_PAYLOAD_SECRET): signs the questions Payload asks Better
+   * Auth about API keys. Without it (or `betterAuthURL`) API keys authenticate nobody.
+   */
+  syncSecret?: string
   /** See `BetterAuthStrategyOptions.userIdField`. */
   userIdField?: string
   log?: (message: string) => void
@@ -40,7 +48,9 @@ export interface CredentialsOptions {
 
 /**
  * The `better-auth` strategy with every credential kind this server can check, in the order they
- * are asked: the cookie cache (no storage read), the session cookie or bearer token. Adding a kind
+ * are asked: the cookie cache (no storage read), the session cookie or bearer token, a JWT from
+ * the jwt plugin (when Better Auth is reachable at `betterAuthURL`), an API key (with `syncSecret`
+ * too). Adding a kind
  * is a module in this folder and a line here.
  */
 export function credentialsStrategy(options: CredentialsOptions): AuthStrategy {
@@ -60,12 +70,27 @@ export function credentialsStrategy(options: CredentialsOptions): AuthStrategy {
   const kinds: CredentialKind[] = [
     cookieCacheKind({ betterAuthSecret, cookiePrefix: cookies.cookiePrefix, cookieNames }),
     sessionKind({ storage, betterAuthSecret, cookieNames, refresher }),
+    // The jwt plugin's tokens are checked against the key set Better Auth serves.
+    ...(betterAuthURL ? [jwtKind({ betterAuthURL })] : []),
+    // Better Auth's api-key plugin verifies each key (one signed call per request).
+    ...(betterAuthURL && options.syncSecret
+      ? [
+          apiKeyKind({
+            verifyURL: `${betterAuthURL}${API_KEY_VERIFICATION_PATH}`,
+            syncSecret: options.syncSecret,
+            betterAuthSecret,
+          }),
+        ]
+      : []),
   ]
   return betterAuthStrategy({
     usersSlug: options.usersSlug,
     kinds,
     config: options.config
-      ? ((config) => () => Promise.resolve(config))(options.config)
+      ? (
+          (config) => () =>
+            Promise.resolve(config)
+        )(options.config)
       : publishedConfigReader(storage),
     userIdField: options.userIdField,
     log,
