@@ -8,6 +8,7 @@ import {
   signApiKeyVerification,
 } from '../../shared/apiKeyVerification.ts'
 import { verifySignedToken } from '../../shared/sessionToken.ts'
+import { looksLikeJwt } from './jwt.ts'
 import { type CredentialKind, REFUSED } from './types.ts'
 
 export interface ApiKeyKindOptions {
@@ -19,9 +20,6 @@ export interface ApiKeyKindOptions {
   betterAuthSecret: string
   timeoutMs?: number
 }
-
-// With the jwt plugin on, a bearer JWT (three base64url parts) is the jwt kind's, never a key.
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 /**
  * A Better Auth API key, from the headers the api-key plugin reads (published by the Better Auth
@@ -90,11 +88,7 @@ export function readApiKey(
     if (name !== 'authorization') return value
     if (value.slice(0, 7).toLowerCase() !== 'bearer ') continue
     const token = value.slice(7).trim()
-    if (
-      !token ||
-      (jwts && JWT_SHAPE.test(token)) ||
-      isSignedSessionToken(token, betterAuthSecret)
-    ) {
+    if (!token || (jwts && looksLikeJwt(token)) || isSignedSessionToken(token, betterAuthSecret)) {
       continue
     }
     return token

@@ -10,6 +10,9 @@ export interface JwtKindOptions {
 // `token.signature` (one dot), so the two never claim each other's header.
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
+/** Whether a bearer value has a JWT's shape (the jwt kind's, never a key's or a session token's). */
+export const looksLikeJwt = (value: string): boolean => JWT_SHAPE.test(value)
+
 // What jose throws for a token that does not hold. Anything else (the key set did not load:
 // network, timeout, non-200, not a key set) is an outage, not a verdict on the token.
 const TOKEN_ERRORS = [
@@ -28,7 +31,7 @@ function bearerJwt(headers: Headers): string | null {
   const authorization = headers.get('authorization')
   if (authorization?.slice(0, 7).toLowerCase() !== 'bearer ') return null
   const value = authorization.slice(7).trim()
-  return JWT_SHAPE.test(value) ? value : null
+  return looksLikeJwt(value) ? value : null
 }
 
 /**
