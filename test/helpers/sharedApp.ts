@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { type BetterAuthOptions, betterAuth } from 'better-auth'
+import { toNodeHandler } from 'better-auth/node'
 import { buildConfig, type CollectionConfig, getPayload } from 'payload'
 import { betterAuthCollections, payloadAdapter } from 'payload-better-auth/adapter'
 import { createMemoryStorage } from 'payload-better-auth/storage'
@@ -14,9 +17,30 @@ import { closePayload, payloadApis } from './payload.ts'
  */
 export async function startSharedApp<Options extends BetterAuthOptions>(
   kind: DatabaseKind,
-  { users, authOptions }: { users: CollectionConfig; authOptions: Options },
+  {
+    users,
+    authOptions,
+    serve = false,
+  }: {
+    users: CollectionConfig
+    authOptions: Options
+    /** Serve Better Auth over HTTP too, where Payload's strategy reaches it (sliding sessions). */
+    serve?: boolean
+  },
 ) {
   const storage = createMemoryStorage()
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  const server = serve
+    ? createServer((req, res) => {
+        if (handler) return handler(req, res)
+        res.statusCode = 503
+        res.end()
+      })
+    : undefined
+  if (server) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const betterAuthURL = server
+    ? `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth`
+    : undefined
   const database = await freshDatabase(kind)
   const key = randomUUID()
   const config = buildConfig({
@@ -28,7 +52,7 @@ export async function startSharedApp<Options extends BetterAuthOptions>(
     plugins: [
       betterAuthCollections({
         betterAuthOptions: authOptions,
-        session: { storage, betterAuthSecret: TEST_BETTER_AUTH_SECRET },
+        session: { storage, betterAuthSecret: TEST_BETTER_AUTH_SECRET, betterAuthURL },
       }),
     ],
   })
@@ -38,6 +62,7 @@ export async function startSharedApp<Options extends BetterAuthOptions>(
     database: payloadAdapter({ payload: () => payload }),
     secondaryStorage: storage,
   })
+  handler = toNodeHandler(auth)
   return {
     payload,
     auth,
@@ -46,6 +71,7 @@ export async function startSharedApp<Options extends BetterAuthOptions>(
     key,
     ...payloadApis({ config, key }),
     async close() {
+      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
       await closePayload(payload)
       await database.drop()
     },
