@@ -54,15 +54,16 @@ export function sessionRefresher({
   const logFailure = logOncePer(OUTAGE_LOG_INTERVAL_MS, log)
   return {
     async refreshIfDue(stored, credential, request) {
-      const config = await request.config()
-      if (!config) return undefined
       // A page render cannot set cookies: the next API call (the admin makes several) refreshes.
       if (credential.from === 'cookie' && !request.canSetHeaders) return undefined
+      const config = await request.config()
+      if (!config) return undefined
       const { session, cookieCache } = config
+      // Cheapest test first: most requests find nothing due.
       const slide =
         !session.disableSessionRefresh &&
-        !hasAny(request.headers, dontRememberCookieNames) &&
-        isRefreshDue(Date.parse(stored.session.expiresAt), session, Date.now())
+        isRefreshDue(Date.parse(stored.session.expiresAt), session, Date.now()) &&
+        !hasAny(request.headers, dontRememberCookieNames)
       const reissueCache = cookieCache !== null && credential.from === 'cookie'
       if (!slide && !reissueCache) return undefined
 
