@@ -48,13 +48,13 @@ export interface CredentialsOptions {
 
 /**
  * The `better-auth` strategy with every credential kind this server can check, in the order they
- * are asked: the cookie cache (no storage read), the session cookie or bearer token, a JWT from
- * the jwt plugin (when Better Auth is reachable at `betterAuthURL`), an API key (with `syncSecret`
- * too). Adding a kind
- * is a module in this folder and a line here.
+ * are asked: the cookie cache (no storage read), the session cookie or bearer token, a JWT from the
+ * jwt plugin (when Better Auth is reachable at `betterAuthURL`), an API key (with `syncSecret`
+ * too). Adding a kind is a module in this folder and a line here.
  */
 export function credentialsStrategy(options: CredentialsOptions): AuthStrategy {
   const { storage, betterAuthSecret, cookies, betterAuthURL } = options
+  const fixed = options.config
   const log = options.log ?? ((message: string) => console.error(message))
   const cookieNames = sessionCookieNames(cookies, options.siteURL)
   const refresher = betterAuthURL
@@ -86,12 +86,7 @@ export function credentialsStrategy(options: CredentialsOptions): AuthStrategy {
   return betterAuthStrategy({
     usersSlug: options.usersSlug,
     kinds,
-    config: options.config
-      ? (
-          (config) => () =>
-            Promise.resolve(config)
-        )(options.config)
-      : publishedConfigReader(storage),
+    config: fixed ? () => Promise.resolve(fixed) : publishedConfigReader(storage),
     userIdField: options.userIdField,
     log,
   })
