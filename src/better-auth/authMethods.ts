@@ -1,9 +1,8 @@
 import type { BetterAuthOptions } from 'better-auth'
 
-export interface AuthMethod {
-  method: string
-  options?: Record<string, unknown>
-}
+import type { AuthMethod } from '../shared/methods.ts'
+
+export type { AuthMethod }
 
 /** The sign-in methods this Better Auth offers, for login screens (`GET /methods`). */
 export function authMethods(options: BetterAuthOptions): AuthMethod[] {

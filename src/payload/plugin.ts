@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { Config, Plugin } from 'payload'
+import { type Config, deepMerge, type Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
+import { betterAuthTranslations } from './admin/translations.ts'
 import { narrowAccessForApiKeys } from './apiKeyPermissions.ts'
 import { betterAuthApi } from './betterAuthApi.ts'
 import { credentialsStrategy } from './credentials/index.ts'
@@ -106,6 +107,11 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
         disabled || config.csrf?.includes(siteOrigin)
           ? config.csrf
           : [...(config.csrf ?? []), siteOrigin],
+      // The app's own strings win over ours (a translation of them is one file).
+      i18n: {
+        ...config.i18n,
+        translations: deepMerge(betterAuthTranslations, config.i18n?.translations ?? {}),
+      },
       admin: adminConfig(config.admin, {
         usersSlug,
         loginView:

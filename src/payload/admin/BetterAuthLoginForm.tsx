@@ -1,7 +1,7 @@
 'use client'
 
 import { type FormEvent, type ReactNode, useState } from 'react'
-import type { AuthMethod } from '../../better-auth/authMethods.ts'
+import { type AuthMethod, findMethod } from '../../shared/methods.ts'
 import {
   type BetterAuthResult,
   type SignInResult,
@@ -38,7 +38,7 @@ export function BetterAuthLoginForm(props: BetterAuthLoginFormProps): ReactNode 
 
   const has = (name: string) => methods.find((m) => m.method === name)
   const emailAndPassword = has('emailAndPassword')
-  const providers = (has('social')?.options?.providers as string[] | undefined) ?? []
+  const providers = findMethod(methods, 'social')?.options?.providers ?? []
 
   // Runs one request; on success either finishes (full reload, so Payload reads the new session)
   // or moves to the step the answer asks for.

@@ -2,7 +2,7 @@ import { redirect } from 'next/navigation.js'
 import type { AdminViewServerProps } from 'payload'
 import { getSafeRedirect } from 'payload/shared'
 import type { ReactNode } from 'react'
-import type { AuthMethod } from '../../better-auth/authMethods.ts'
+import type { AuthMethod } from '../../shared/methods.ts'
 import type { BetterAuthLoginViewConfig } from '../options.ts'
 import { BetterAuthLoginForm } from './BetterAuthLoginForm.tsx'
 
