@@ -259,12 +259,12 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
 
     it('methods and warmup are public', async () => {
       const methods = (await (await call('/methods')).json()) as Array<{ method: string }>
-      expect(methods.map((m) => m.method)).toEqual(['emailAndPassword', 'magicLink'])
+      expect(methods.map((m) => m.method)).toEqual(['emailAndPassword', 'magicLink', 'admin'])
       const warmup = (await (await call('/warmup')).json()) as Record<string, unknown>
       expect(warmup).toMatchObject({
         initialized: true,
         pluginId: 'reconcile-queue-plugin',
-        authMethods: ['emailAndPassword', 'magicLink'],
+        authMethods: ['emailAndPassword', 'magicLink', 'admin'],
       })
     })
   })

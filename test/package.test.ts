@@ -39,6 +39,18 @@ const adapterOptions: PayloadAdapterOptions = { payload: 1 }
 export { storage, bus, wrong, props, adapterOptions, betterAuthCollections, payloadAdapter, BetterAuthLoginForm, BetterAuthLoginView, StorageUnavailableError, betterAuthPayloadPlugin, payloadBetterAuthPlugin }
 `
 
+const CSS_AS_EMPTY_MODULE = `
+import { registerHooks } from 'node:module'
+registerHooks({
+  load(url, context, nextLoad) {
+    if (url.endsWith('.css') || url.endsWith('.scss')) {
+      return { format: 'module', source: '', shortCircuit: true }
+    }
+    return nextLoad(url, context)
+  },
+})
+`
+
 describe('npm pack', () => {
   it('installs into an empty project whose imports resolve, with types', () => {
     const project = tempDir('pack')
@@ -52,7 +64,16 @@ describe('npm pack', () => {
     )
     // What npm would install next to it: its dependencies and the peers an app brings.
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    const peers = ['payload', 'better-auth', 'next', 'react', '@types/react']
+    const peers = [
+      'payload',
+      'better-auth',
+      'next',
+      'react',
+      'react-dom',
+      '@payloadcms/ui',
+      '@payloadcms/next',
+      '@types/react',
+    ]
     for (const name of [...Object.keys(manifest.dependencies), ...peers]) {
       mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true })
       symlinkSync(join(root, 'node_modules', name), join(project, 'node_modules', name))
@@ -63,6 +84,10 @@ describe('npm pack', () => {
     const imported = execFileSync(
       process.execPath,
       [
+        // The admin components import @payloadcms/ui, whose modules import stylesheets: a Payload
+        // app's bundler takes those; plain Node is given empty ones.
+        '--import',
+        `data:text/javascript,${encodeURIComponent(CSS_AS_EMPTY_MODULE)}`,
         '--input-type=module',
         '-e',
         `const names = []

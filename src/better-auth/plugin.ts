@@ -9,6 +9,7 @@ import { type PublishedConfig, publishedConfig } from '../shared/publishedConfig
 import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
 import { authMethods } from './authMethods.ts'
 import { createDurableQueue, type DurableQueue, type QueueTask } from './durableQueue.ts'
+import { resetTwoFactorEndpoint } from './endpoints/resetTwoFactor.ts'
 import { verifyApiKeyEndpoint } from './endpoints/verifyApiKey.ts'
 import {
   isPayloadWriting,
@@ -243,6 +244,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         invitationCallbackURL: options.invitationCallbackURL,
       }),
       payloadVerifyApiKey: verifyApiKeyEndpoint(syncSecret),
+      payloadResetTwoFactor: resetTwoFactorEndpoint(),
       reconcileStatus: createAuthEndpoint('/reconcile/status', { method: 'GET' }, async (ctx) => {
         requireToken(ctx.headers)
         return ctx.json({

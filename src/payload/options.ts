@@ -33,6 +33,11 @@ export interface BetterAuthPayloadPluginOptions {
    */
   adminLoginView?: boolean
   /**
+   * Better Auth's admin actions on a user's document (role, ban, sessions, impersonation, password,
+   * two-factor reset), each shown when its plugin is on and the acting user may. Default true.
+   */
+  adminUserManagement?: boolean
+  /**
    * Better Auth roles (its admin plugin's `role`, comma lists included) that may open the admin
    * and create users, for the users-collection rules the app did not write. Default `['admin']`.
    */

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { type Config, deepMerge, type Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
+import { ACCOUNT_SECURITY_PATH } from './admin/accountSecurityLogic.ts'
 import { betterAuthTranslations } from './admin/translations.ts'
+import { userManagementField } from './admin/userManagementField.ts'
 import { narrowAccessForApiKeys } from './apiKeyPermissions.ts'
 import { betterAuthApi } from './betterAuthApi.ts'
 import { credentialsStrategy } from './credentials/index.ts'
 import { defaultAccessWarning, rulesOnPayloadDefault } from './defaultAccessWarning.ts'
+import { twoFactorEndpoints } from './endpoints/twoFactor.ts'
 import { writeThroughHooks } from './hooks/writeThrough.ts'
 import { endBetterAuthSessionOnLogout } from './logout.ts'
 import { mirrorCollections } from './mirrorCollections.ts'
@@ -90,6 +93,14 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       writeThrough,
       strategy,
       afterLogout,
+      accountSecurity: !disabled,
+      endpoints: disabled
+        ? undefined
+        : twoFactorEndpoints({ baseURL: `${client.internalBaseURL}${basePath}`, usersSlug }),
+      manageField:
+        disabled || options.adminUserManagement === false
+          ? undefined
+          : userManagementField({ baseURL: `${client.externalBaseURL}${basePath}` }),
     })
     const mirrors = mirrorCollections({
       slugs,
@@ -114,6 +125,15 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       },
       admin: adminConfig(config.admin, {
         usersSlug,
+        betterAuthBaseURL: disabled ? undefined : `${client.externalBaseURL}${basePath}`,
+        accountSecurityView: disabled
+          ? undefined
+          : {
+              externalBaseURL: client.externalBaseURL,
+              internalBaseURL: client.internalBaseURL,
+              basePath,
+              usersSlug,
+            },
         loginView:
           !disabled && options.adminLoginView !== false
             ? {
@@ -169,16 +189,50 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
  */
 function adminConfig(
   admin: Config['admin'],
-  { usersSlug, loginView }: { usersSlug: string; loginView?: BetterAuthLoginViewConfig },
+  {
+    usersSlug,
+    loginView,
+    accountSecurityView,
+    betterAuthBaseURL,
+  }: {
+    usersSlug: string
+    loginView?: BetterAuthLoginViewConfig
+    accountSecurityView?: BetterAuthLoginViewConfig
+    /** Better Auth as the browser reaches it; absent when the plugin is disabled. */
+    betterAuthBaseURL?: string
+  },
 ): Config['admin'] {
   const views = admin?.components?.views ?? {}
+  // The signed-in user's account security (linked from their own document); an app's own view
+  // under the same key wins.
+  const accountSecurity = accountSecurityView && {
+    betterAuthAccountSecurity: {
+      path: ACCOUNT_SECURITY_PATH,
+      exact: true,
+      Component: {
+        path: 'payload-better-auth/rsc#AccountSecurityView',
+        serverProps: { betterAuth: accountSecurityView },
+      },
+    },
+  }
   return {
     ...admin,
     user: admin?.user ?? usersSlug,
     components: {
       ...admin?.components,
-      views:
-        loginView && !views.login
+      // The impersonation banner above every admin page (it renders nothing otherwise).
+      header: betterAuthBaseURL
+        ? [
+            {
+              path: 'payload-better-auth/rsc#ImpersonationBanner',
+              serverProps: { betterAuthBaseURL },
+            },
+            ...(admin?.components?.header ?? []),
+          ]
+        : admin?.components?.header,
+      views: {
+        ...accountSecurity,
+        ...(loginView && !views.login
           ? {
               ...views,
               login: {
@@ -189,8 +243,34 @@ function adminConfig(
                   serverProps: { betterAuth: loginView },
                 },
               },
+              // Better Auth's forgot-password flow in place of Payload's (an app's own wins).
+              ...(views.forgot
+                ? {}
+                : {
+                    forgot: {
+                      path: admin?.routes?.forgot ?? '/forgot',
+                      exact: true,
+                      Component: {
+                        path: 'payload-better-auth/rsc#BetterAuthForgotPasswordView',
+                        serverProps: { betterAuth: loginView },
+                      },
+                    },
+                  }),
+              ...(views.reset
+                ? {}
+                : {
+                    reset: {
+                      path: admin?.routes?.reset ?? '/reset',
+                      exact: true,
+                      Component: {
+                        path: 'payload-better-auth/rsc#BetterAuthResetPasswordView',
+                        serverProps: { betterAuth: loginView },
+                      },
+                    },
+                  }),
             }
-          : views,
+          : views),
+      },
     },
   }
 }

@@ -20,8 +20,12 @@ export interface MethodOptions {
   emailOTP: Record<string, never>
   /** The passkey plugin (`@better-auth/passkey`). */
   passkey: Record<string, never>
-  /** Social providers and generic-OAuth providers, each a button. */
-  social: { providers: string[]; genericOAuth?: string[] }
+  /**
+   * Social providers and generic-OAuth providers (ids), each a button; both sign in through
+   * `/sign-in/social` with `provider` = the id. `names`: display names given in the generic-OAuth
+   * config (`config[].name`).
+   */
+  social: { providers: string[]; genericOAuth?: string[]; names?: Record<string, string> }
   /** The `two-factor` plugin; `otp`: codes by email (its `otpOptions.sendOTP` is set). */
   twoFactor: { totp: boolean; otp: boolean; backupCodes: boolean }
   /** The `multi-session` plugin. */

@@ -31,6 +31,8 @@ export async function createSyncedAuth(args: {
   apiKeyHeaders?: PayloadBetterAuthPluginOptions['apiKeyHeaders']
   /** More of Better Auth's options (e.g. `user.changeEmail`). */
   options?: Partial<BetterAuthOptions>
+  /** Better Auth's admin plugin (default on); off, `GET /methods` is the manual's example. */
+  adminPlugin?: boolean
 }) {
   const { payload, config, storage, eventBus, plugins = [], tickMs = 50 } = args
   const database = args.database ?? new DatabaseSync(':memory:')
@@ -45,7 +47,7 @@ export async function createSyncedAuth(args: {
     logger: { disabled: true },
     ...args.options,
     plugins: [
-      admin(),
+      ...(args.adminPlugin === false ? [] : [admin()]),
       magicLink({ sendMagicLink: async ({ url }) => void magicLinks.push(url) }),
       ...plugins,
       payloadBetterAuthPlugin({

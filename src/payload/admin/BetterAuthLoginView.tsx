@@ -1,10 +1,12 @@
 import { redirect } from 'next/navigation.js'
 import type { AdminViewServerProps } from 'payload'
-import { getSafeRedirect } from 'payload/shared'
+import { formatAdminURL, getSafeRedirect } from 'payload/shared'
 import type { ReactNode } from 'react'
-import type { AuthMethod } from '../../shared/methods.ts'
+import { findMethod } from '../../shared/methods.ts'
 import type { BetterAuthLoginViewConfig } from '../options.ts'
 import { BetterAuthLoginForm } from './BetterAuthLoginForm.tsx'
+import { betterAuthT } from './i18n.ts'
+import { readAuthMethods, searchParam } from './readAuthMethods.ts'
 
 export type BetterAuthLoginViewProps = AdminViewServerProps & {
   betterAuth: BetterAuthLoginViewConfig
@@ -16,43 +18,40 @@ export type BetterAuthLoginViewProps = AdminViewServerProps & {
  */
 export async function BetterAuthLoginView(props: BetterAuthLoginViewProps): Promise<ReactNode> {
   const { initPageResult, searchParams, betterAuth } = props
-  const { payload, user } = initPageResult.req
+  const { payload, user, i18n } = initPageResult.req
+  const { config } = payload
   const redirectTo = getSafeRedirect({
-    fallbackTo: payload.config.routes.admin,
-    redirectTo: searchParams?.redirect ?? '',
+    fallbackTo: config.routes.admin,
+    redirectTo: searchParam(searchParams, 'redirect') ?? '',
   })
   if (user) redirect(redirectTo)
 
-  const [methods, firstUser] = await Promise.all([
-    readAuthMethods(`${betterAuth.internalBaseURL}${betterAuth.basePath}/methods`),
+  const [read, firstUser] = await Promise.all([
+    readAuthMethods(betterAuth),
     payload
       .count({ collection: betterAuth.usersSlug, overrideAccess: true })
       .then(({ totalDocs }) => totalDocs === 0),
   ])
+  const methods = 'methods' in read ? read.methods : []
+  const forgot = findMethod(methods, 'forgotPassword')
   return (
     <BetterAuthLoginForm
       baseURL={`${betterAuth.externalBaseURL}${betterAuth.basePath}`}
-      methods={'methods' in methods ? methods.methods : []}
-      error={'error' in methods ? methods.error : undefined}
+      methods={methods}
+      error={'error' in read ? betterAuthT(i18n.t)('signInUnavailable') : undefined}
       redirectTo={redirectTo}
       callbackURL={new URL(redirectTo, betterAuth.externalBaseURL).toString()}
       firstUser={firstUser}
+      forgotURL={
+        forgot
+          ? formatAdminURL({
+              adminRoute: config.routes.admin,
+              path: config.admin.routes.forgot,
+              includeBasePath: true,
+            })
+          : undefined
+      }
+      passwordChanged={searchParam(searchParams, 'reset') === 'done'}
     />
   )
-}
-
-async function readAuthMethods(
-  url: string,
-): Promise<{ methods: AuthMethod[] } | { error: string }> {
-  try {
-    const response = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(5_000) })
-    if (!response.ok) throw new Error(`status ${response.status}`)
-    return { methods: (await response.json()) as AuthMethod[] }
-  } catch (error) {
-    console.error(`[payload] could not read the sign-in methods from ${url}: ${error}`)
-    return {
-      error:
-        'Sign-in is unavailable: Better Auth did not answer. Check that it is running (and that betterAuthClientOptions.internalBaseURL points to it), then try again.',
-    }
-  }
 }
