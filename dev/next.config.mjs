@@ -11,7 +11,14 @@ const nextConfig = {
   // The demo imports the library from ../src, so the bundler's root is the repository.
   turbopack: { root },
   outputFileTracingRoot: root,
-  serverExternalPackages: ['ioredis', 'redis', 'better-auth'],
+  // One copy of Better Auth's modules (its request context lives in module state), loaded by Node.
+  serverExternalPackages: [
+    'ioredis',
+    'redis',
+    'better-auth',
+    '@better-auth/core',
+    '@better-auth/passkey',
+  ],
   // `npm run typecheck` checks dev/ with the rest of the project; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
 }

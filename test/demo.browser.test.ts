@@ -31,7 +31,7 @@ const describeBrowser = chromiumPath || required ? describe : describe.skip
 let built: Promise<void> | undefined
 /** One `next build` for both topologies, started by whichever needs it first. */
 const buildOnce = () => {
-  built ??= buildDemo()
+  built ??= buildDemo(inject('runId'))
   return built
 }
 

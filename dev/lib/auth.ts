@@ -1,15 +1,39 @@
 import { DatabaseSync } from 'node:sqlite'
+import { passkey } from '@better-auth/passkey'
 import config from '@payload-config'
 import { betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { nextCookies } from 'better-auth/next-js'
-import { admin, magicLink, twoFactor } from 'better-auth/plugins'
+import {
+  admin,
+  emailOTP,
+  genericOAuth,
+  magicLink,
+  multiSession,
+  twoFactor,
+} from 'better-auth/plugins'
 import { payloadBetterAuthPlugin } from 'payload-better-auth'
 import type { User } from '../payload-types.ts'
 import { betterAuthDbPath, betterAuthSecret, reconcileToken, serverURL } from './env.ts'
 import { eventBus } from './eventBus.ts'
+import {
+  DEMO_OAUTH_CLIENT_ID,
+  DEMO_OAUTH_CLIENT_SECRET,
+  DEMO_OAUTH_NAME,
+  DEMO_OAUTH_PROVIDER_ID,
+  demoOAuthEndpoints,
+} from './fakeOAuth.ts'
 import { sendMail } from './mailbox.ts'
 import { storage } from './syncAdapter.ts'
+
+const appName = 'payload-better-auth demo'
+
+const otpSubjects = {
+  'sign-in': 'Your sign-in code',
+  'email-verification': 'Your verification code',
+  'forget-password': 'Your password reset code',
+  'change-email': 'Your email change code',
+} as const
 
 function createAuth() {
   const database = new DatabaseSync(betterAuthDbPath)
@@ -18,7 +42,7 @@ function createAuth() {
   // for ever.
   const countUsers = () => database.prepare('SELECT count(*) AS n FROM user').get() as { n: number }
   return betterAuth({
-    appName: 'payload-better-auth demo',
+    appName,
     baseURL: serverURL,
     secret: betterAuthSecret,
     database,
@@ -57,7 +81,48 @@ function createAuth() {
             url,
           }),
       }),
-      twoFactor(),
+      // Second factors: an authenticator app (TOTP), a code by email (to the mailbox), backup codes.
+      twoFactor({
+        otpOptions: {
+          sendOTP: ({ user, otp }) =>
+            sendMail({
+              to: user.email,
+              subject: 'Your two-factor code',
+              text: `Your two-factor code is ${otp}.`,
+              url: '',
+            }),
+        },
+      }),
+      passkey({
+        rpID: new URL(serverURL).hostname,
+        rpName: appName,
+        origin: serverURL,
+      }),
+      emailOTP({
+        sendVerificationOTP: async ({ email, otp, type }) =>
+          sendMail({
+            to: email,
+            subject: otpSubjects[type],
+            text: `Your code is ${otp}.`,
+            url: '',
+          }),
+      }),
+      multiSession(),
+      // A social button without a real provider: "Demo OAuth", served by the demo itself
+      // (lib/fakeOAuth.ts, app/(site)/fake-oauth/*). Its client id and secret are demo-only.
+      genericOAuth({
+        config: [
+          {
+            providerId: DEMO_OAUTH_PROVIDER_ID,
+            name: DEMO_OAUTH_NAME,
+            clientId: DEMO_OAUTH_CLIENT_ID,
+            clientSecret: DEMO_OAUTH_CLIENT_SECRET,
+            ...demoOAuthEndpoints,
+            scopes: ['profile', 'email'],
+            pkce: true,
+          },
+        ],
+      }),
       payloadBetterAuthPlugin<User>({
         payloadConfig: config,
         token: reconcileToken,

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { dataDir } from './env.ts'
 
-// The demo's outbox: magic links and password resets are "sent" here and read on /mailbox, so the
+// The demo's outbox: magic links, password resets and one-time codes are "sent" here and read on /mailbox, so the
 // demo needs no mail server. A SQLite file, so every process of the app sees the same mail.
 
 export interface Mail {
@@ -10,6 +10,7 @@ export interface Mail {
   to: string
   subject: string
   text: string
+  /** The link to follow; '' for a mail that carries a code in `text`. */
   url: string
   sentAt: string
 }

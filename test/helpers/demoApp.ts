@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { freePort } from './freePort.ts'
@@ -51,8 +51,37 @@ function run(args: string[], env: Record<string, string>, log: string[]): ChildP
   return child
 }
 
-/** `next build` of the demo; resolves when it succeeded, rejects with its output otherwise. */
-export async function buildDemo(): Promise<void> {
+/**
+ * `next build` of the demo, once per test run (`runId`) however many test files (processes) ask:
+ * a lock directory lets one build while the others wait, and a stamp in the build says for which
+ * run it was made. Resolves when it succeeded, rejects with its output otherwise.
+ */
+export async function buildDemo(runId: string): Promise<void> {
+  const lock = path.join(DEV_DIR, `${DIST_DIR}.lock`)
+  const stamp = path.join(DEV_DIR, DIST_DIR, `.built-for-${runId}`)
+  const deadline = Date.now() + 15 * 60_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch {
+      // A lock older than any build was left by a run that was killed: take it over.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
+      if (age > 5 * 60_000) rmSync(lock, { recursive: true, force: true })
+      if (Date.now() > deadline) throw new Error(`the demo build lock ${lock} was never released`)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+  try {
+    if (existsSync(stamp)) return
+    await nextBuild()
+    writeFileSync(stamp, '')
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+async function nextBuild(): Promise<void> {
   const log: string[] = []
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-demo-build-'))
   const child = run(['build'], { ...secrets(), DEMO_DATA_DIR: dataDir }, log)

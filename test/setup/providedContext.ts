@@ -9,6 +9,8 @@ declare module 'vitest' {
     chromiumPath: string | null
     /** CI=true: a missing service fails its tests instead of skipping them. */
     servicesRequired: boolean
+    /** One per `vitest run`: test files that need the same demo build share the one made for it. */
+    runId: string
   }
 }
 

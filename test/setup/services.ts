@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { TestProject } from 'vitest/node'
 import './providedContext.ts'
 import { CHROMIUM_PATH } from '../helpers/browser.ts'
@@ -37,4 +38,5 @@ export default async function setup(project: TestProject) {
   project.provide('redisUrl', up.Redis ? REDIS_URL : null)
   project.provide('postgresUrl', up.PostgreSQL ? POSTGRES_URL : null)
   project.provide('servicesRequired', required)
+  project.provide('runId', randomUUID())
 }

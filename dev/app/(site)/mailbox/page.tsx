@@ -19,7 +19,7 @@ export default function MailboxPage() {
               To <strong>{message.to}</strong>: {message.subject} ({message.sentAt})
             </p>
             <p>
-              {message.text} <a href={message.url}>{message.url}</a>
+              {message.text} {message.url && <a href={message.url}>{message.url}</a>}
             </p>
           </li>
         ))}

@@ -72,6 +72,21 @@ export default function SignInPage() {
       >
         <Input name="email" label="Email" type="email" autoComplete="email" />
       </Form>
+      <h2>Or use another account</h2>
+      <Form
+        label="Sign in with Demo OAuth"
+        submit="Sign in with Demo OAuth"
+        onSubmit={async () => {
+          // The demo's own fake provider (lib/fakeOAuth.ts): Better Auth redirects there and back.
+          const { error } = await authClient.signIn.social({
+            provider: 'demo-oauth',
+            callbackURL: '/account',
+          })
+          if (error) return error.message ?? 'Could not reach Demo OAuth'
+        }}
+      >
+        {null}
+      </Form>
       <p>
         <a href="/forgot-password">Forgot your password?</a> · <a href="/sign-up">Sign up</a>
       </p>
