@@ -1,11 +1,16 @@
 import { base32 } from '@better-auth/utils/base32'
 import { createOTP } from '@better-auth/utils/otp'
-import { Redis as IORedis } from 'ioredis'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, inject, it } from 'vitest'
 import { launchChromium, screenshot } from './helpers/browser.ts'
-import { createPostgresDatabase } from './helpers/databases.ts'
-import { buildDemo, type DemoServer, startDemo } from './helpers/demoApp.ts'
+import { type DemoServer, startDemo } from './helpers/demoApp.ts'
+import {
+  buildOnce,
+  describeBrowser,
+  describeDemoStory,
+  STEP_TIMEOUT,
+  topologies,
+} from './helpers/demoStory.ts'
 
 // The demo app in a real browser, built and started as in production, once on the embedded
 // defaults (SQLite files, SQLite storage and polling bus) and once on PostgreSQL + Redis. Each
@@ -19,123 +24,10 @@ const ADMIN = { name: 'Ada Admin', email: 'ada@example.com', password: 'correct-
 const READER = { name: 'Rea Reader', email: 'rea@example.com', password: 'reader-password-123' }
 /** Made by the admin with "Create New" (no password: invited by magic link), renamed later. */
 const CURATOR = { name: 'Cleo Curator', email: 'cleo@example.com', renamed: 'Cleo Keeper' }
-/** The demo serves /mailbox in production only with this flag. */
-const MAILBOX_FLAG = { DEMO_MAILBOX: '1' }
-const STEP_TIMEOUT = 60_000
 
-const chromiumPath = inject('chromiumPath')
-const required = inject('servicesRequired')
-
-const describeBrowser = chromiumPath || required ? describe : describe.skip
-
-let built: Promise<void> | undefined
-/** One `next build` for both topologies, started by whichever needs it first. */
-const buildOnce = () => {
-  built ??= buildDemo(inject('runId'))
-  return built
-}
-
-interface Topology {
-  name: string
-  /** What the server needs besides the defaults; null when its services are missing. */
-  prepare(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> } | null>
-}
-
-const topologies: Topology[] = [
-  { name: 'sqlite', prepare: async () => ({ env: MAILBOX_FLAG, cleanup: async () => {} }) },
-  {
-    name: 'postgres-redis',
-    async prepare() {
-      const postgres = inject('postgresUrl')
-      const redis = inject('redisUrl')
-      if (!postgres || !redis) return null
-      const database = await createPostgresDatabase('demo')
-      // A Redis database of its own (index 9), emptied first: the demo uses the default prefixes.
-      const redisURL = new URL(redis)
-      redisURL.pathname = '/9'
-      const client = new IORedis(redisURL.toString())
-      await client.flushdb()
-      client.disconnect()
-      return {
-        env: { ...MAILBOX_FLAG, DATABASE_URI: database.url, REDIS_URL: redisURL.toString() },
-        async cleanup() {
-          await database.drop()
-          const flush = new IORedis(redisURL.toString())
-          await flush.flushdb()
-          flush.disconnect()
-        },
-      }
-    },
-  },
-]
-
-for (const topology of topologies) {
-  describeBrowser(`demo app in Chromium (${topology.name})`, () => {
-    let server: DemoServer
-    let browser: Browser
-    let cleanup = async () => {}
-    let skipped = false
-    const contexts: BrowserContext[] = []
-
-    beforeAll(async () => {
-      if (!chromiumPath) throw new Error('CI=true requires Chromium, and it could not be installed')
-      const prepared = await topology.prepare()
-      if (!prepared) {
-        if (required) throw new Error(`CI=true requires PostgreSQL and Redis for ${topology.name}`)
-        skipped = true
-        console.log(`⚠ ${topology.name}: PostgreSQL or Redis does not answer; SKIPPED`)
-        return
-      }
-      cleanup = prepared.cleanup
-      await buildOnce()
-      server = await startDemo(prepared.env)
-      browser = await launchChromium()
-    }, 600_000)
-
-    afterAll(async () => {
-      await browser?.close()
-      await server?.stop()
-      await cleanup()
-    }, 60_000)
-
-    /**
-     * A fresh browser profile (its own cookies), on the demo: another visitor, from another address
-     * as a proxy would report it. Better Auth rate-limits sign-ins per address in production (3 in
-     * 10 s), which one address for every visitor of this test would hit.
-     */
-    let visitors = 0
-    const newPage = async (): Promise<Page> => {
-      visitors++
-      const context = await browser.newContext({
-        baseURL: server.url,
-        extraHTTPHeaders: { 'x-forwarded-for': `198.51.100.${visitors}` },
-      })
-      context.setDefaultTimeout(30_000)
-      contexts.push(context)
-      return context.newPage()
-    }
-    const shot = (page: Page, step: string) => screenshot(page, `${topology.name}-${step}`)
-    const me = (page: Page) =>
-      page.evaluate(async () => {
-        const response = await fetch('/api/users/me', { credentials: 'include' })
-        return ((await response.json()) as { user: { email: string } | null }).user
-      })
-    const step = (name: string, body: () => Promise<void>) =>
-      it(
-        name,
-        async (context) => {
-          if (skipped) return context.skip()
-          try {
-            await body()
-          } catch (error) {
-            throw new Error(
-              `${String(error)}\n--- server output ---\n${server.output().slice(-4000)}`,
-            )
-          }
-        },
-        STEP_TIMEOUT,
-      )
-
+for (const [index, topology] of topologies.entries()) {
+  describeDemoStory('demo app in Chromium', { topology, redisDb: 9 - index }, (story) => {
+    const { newPage, step, shot, me } = story
     let adminPage: Page
     let readerPage: Page
 
@@ -365,10 +257,10 @@ for (const topology of topologies) {
       return body
     }
     const reconcile = (path: 'run' | 'status') =>
-      fetch(`${server.url}/api/auth/reconcile/${path}`, {
+      fetch(`${story.server().url}/api/auth/reconcile/${path}`, {
         method: path === 'run' ? 'POST' : 'GET',
         headers: {
-          'x-reconcile-token': server.reconcileToken,
+          'x-reconcile-token': story.server().reconcileToken,
           ...(path === 'run' && { 'content-type': 'application/json' }),
         },
         ...(path === 'run' && { body: '{}' }),
@@ -493,7 +385,9 @@ describeBrowser('demo app in Chromium, production defaults, Better Auth unreacha
   let browser: Browser
 
   beforeAll(async () => {
-    if (!chromiumPath) throw new Error('CI=true requires Chromium, and it could not be installed')
+    if (!inject('chromiumPath')) {
+      throw new Error('CI=true requires Chromium, and it could not be installed')
+    }
     await buildOnce()
     // Payload looks for Better Auth where nothing listens.
     server = await startDemo({ INTERNAL_SERVER_URL: 'http://127.0.0.1:9' })

@@ -1,4 +1,5 @@
 import type { Access, CollectionConfig } from 'payload'
+import { hasAdminRole } from 'payload-better-auth'
 
 const isAdmin = (user: unknown): boolean => (user as { role?: string } | null)?.role === 'admin'
 // Signed out: nobody (a `{ id: { equals: undefined } }` query would be a database error, a 500).
@@ -16,8 +17,9 @@ export const Users: CollectionConfig = {
   slug: 'users',
   admin: { useAsTitle: 'email', defaultColumns: ['email', 'name', 'role'] },
   access: {
-    // Only admins get into the admin panel; everyone else uses the site.
-    admin: ({ req }) => isAdmin(req.user),
+    // Admins and editors (Better Auth roles, from the session) get into the admin panel; everyone
+    // else uses the site. An editor sees and edits only itself there.
+    admin: ({ req }) => hasAdminRole(req.user, ['admin', 'editor']),
     read: adminOrSelf,
     update: ({ req }) => isAdmin(req.user),
     delete: ({ req }) => isAdmin(req.user),

@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite'
 import { passkey } from '@better-auth/passkey'
 import config from '@payload-config'
-import { betterAuth } from 'better-auth'
+import { type BetterAuthPlugin, betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { nextCookies } from 'better-auth/next-js'
 import {
@@ -12,6 +12,7 @@ import {
   multiSession,
   twoFactor,
 } from 'better-auth/plugins'
+import { adminAc, userAc } from 'better-auth/plugins/admin/access'
 import { payloadBetterAuthPlugin } from 'payload-better-auth'
 import type { User } from '../payload-types.ts'
 import { betterAuthDbPath, betterAuthSecret, reconcileToken, serverURL } from './env.ts'
@@ -34,6 +35,72 @@ const otpSubjects = {
   'forget-password': 'Your password reset code',
   'change-email': 'Your email change code',
 } as const
+
+/**
+ * The plugins the admin's controls stand for, each switched off by naming it in DEMO_PLUGINS_OFF
+ * (a comma list: magicLink, twoFactor, passkey, emailOTP, multiSession, genericOAuth), so the
+ * browser tests can show that a control is absent when its plugin is.
+ */
+function optionalPlugins() {
+  const off = new Set((process.env.DEMO_PLUGINS_OFF ?? '').split(',').map((name) => name.trim()))
+  const plugins = {
+    magicLink: () =>
+      magicLink({
+        sendMagicLink: async ({ email, url }) =>
+          sendMail({
+            to: email,
+            subject: 'Your sign-in link',
+            text: 'Sign in with this link:',
+            url,
+          }),
+      }),
+    // Second factors: an authenticator app (TOTP), a code by email (to the mailbox), backup codes.
+    twoFactor: () =>
+      twoFactor({
+        otpOptions: {
+          sendOTP: ({ user, otp }) =>
+            sendMail({
+              to: user.email,
+              subject: 'Your two-factor code',
+              text: `Your two-factor code is ${otp}.`,
+              url: '',
+            }),
+        },
+      }),
+    passkey: () =>
+      passkey({ rpID: new URL(serverURL).hostname, rpName: appName, origin: serverURL }),
+    emailOTP: () =>
+      emailOTP({
+        sendVerificationOTP: async ({ email, otp, type }) =>
+          sendMail({
+            to: email,
+            subject: otpSubjects[type],
+            text: `Your code is ${otp}.`,
+            url: '',
+          }),
+      }),
+    multiSession: () => multiSession(),
+    // A social button without a real provider: "Demo OAuth", served by the demo itself
+    // (lib/fakeOAuth.ts, app/(site)/fake-oauth/*). Its client id and secret are demo-only.
+    genericOAuth: () =>
+      genericOAuth({
+        config: [
+          {
+            providerId: DEMO_OAUTH_PROVIDER_ID,
+            name: DEMO_OAUTH_NAME,
+            clientId: DEMO_OAUTH_CLIENT_ID,
+            clientSecret: DEMO_OAUTH_CLIENT_SECRET,
+            ...demoOAuthEndpoints,
+            scopes: ['profile', 'email'],
+            pkce: true,
+          },
+        ],
+      }),
+  } satisfies Record<string, () => BetterAuthPlugin>
+  return Object.entries(plugins)
+    .filter(([name]) => !off.has(name))
+    .map(([, plugin]) => plugin())
+}
 
 function createAuth() {
   const database = new DatabaseSync(betterAuthDbPath)
@@ -71,58 +138,9 @@ function createAuth() {
       },
     },
     plugins: [
-      admin(),
-      magicLink({
-        sendMagicLink: async ({ email, url }) =>
-          sendMail({
-            to: email,
-            subject: 'Your sign-in link',
-            text: 'Sign in with this link:',
-            url,
-          }),
-      }),
-      // Second factors: an authenticator app (TOTP), a code by email (to the mailbox), backup codes.
-      twoFactor({
-        otpOptions: {
-          sendOTP: ({ user, otp }) =>
-            sendMail({
-              to: user.email,
-              subject: 'Your two-factor code',
-              text: `Your two-factor code is ${otp}.`,
-              url: '',
-            }),
-        },
-      }),
-      passkey({
-        rpID: new URL(serverURL).hostname,
-        rpName: appName,
-        origin: serverURL,
-      }),
-      emailOTP({
-        sendVerificationOTP: async ({ email, otp, type }) =>
-          sendMail({
-            to: email,
-            subject: otpSubjects[type],
-            text: `Your code is ${otp}.`,
-            url: '',
-          }),
-      }),
-      multiSession(),
-      // A social button without a real provider: "Demo OAuth", served by the demo itself
-      // (lib/fakeOAuth.ts, app/(site)/fake-oauth/*). Its client id and secret are demo-only.
-      genericOAuth({
-        config: [
-          {
-            providerId: DEMO_OAUTH_PROVIDER_ID,
-            name: DEMO_OAUTH_NAME,
-            clientId: DEMO_OAUTH_CLIENT_ID,
-            clientSecret: DEMO_OAUTH_CLIENT_SECRET,
-            ...demoOAuthEndpoints,
-            scopes: ['profile', 'email'],
-            pkce: true,
-          },
-        ],
-      }),
+      // `editor`: may open /admin (dev/collections/Users.ts), with a user's rights in Better Auth.
+      admin({ roles: { admin: adminAc, user: userAc, editor: userAc } }),
+      ...optionalPlugins(),
       payloadBetterAuthPlugin<User>({
         payloadConfig: config,
         token: reconcileToken,

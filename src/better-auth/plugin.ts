@@ -90,6 +90,17 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
     }
   }
 
+  /**
+   * An update hook's row → its user's sync. Better Auth's `updateMany` (a password change updates
+   * the credential account that way) runs the same hook with a count instead of a row: nothing the
+   * mirror shows has changed then, so there is nothing to sync.
+   */
+  const syncUserOf = async (row: unknown, key: 'id' | 'userId') => {
+    const userId =
+      typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[key] : null
+    if (typeof userId === 'string' && userId) await syncNow({ op: 'ensure', userId })
+  }
+
   const requireToken = (headers: Headers | undefined) => {
     const verdict = checkReconcileToken(options.token, headers?.get('x-reconcile-token') ?? null)
     if (verdict === 'disabled') {
@@ -176,16 +187,14 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
                 },
                 after: async (user) => syncNow({ op: 'ensure', userId: user.id }),
               },
-              update: { after: async (user) => syncNow({ op: 'ensure', userId: user.id }) },
+              update: { after: async (user) => syncUserOf(user, 'id') },
               delete: { after: async (user) => syncNow({ op: 'delete', userId: user.id }) },
             },
             account: {
               create: {
                 after: async (account) => syncNow({ op: 'ensure', userId: account.userId }),
               },
-              update: {
-                after: async (account) => syncNow({ op: 'ensure', userId: account.userId }),
-              },
+              update: { after: async (account) => syncUserOf(account, 'userId') },
               delete: {
                 after: async (account) => syncNow({ op: 'ensure', userId: account.userId }),
               },
