@@ -291,6 +291,54 @@ function consoleStory(story: Story) {
     admin = page
   })
 
+  /** The newest mail to `to` whose subject is `subject`, as the mailbox shows it. */
+  const newestMail = async (page: Page, to: string, subject: string) => {
+    await page.goto('/mailbox')
+    return page.getByRole('listitem').filter({ hasText: to }).filter({ hasText: subject }).first()
+  }
+
+  step('the login view signs in with a code by email', async () => {
+    const page = await newPage()
+    await page.goto('/admin/login')
+    const form = page.getByRole('form', { name: 'Sign in with a code by email' })
+    await form.getByLabel('Email for a sign-in code').fill(ADMIN.email)
+    await form.getByRole('button', { name: 'Email me a sign-in code' }).click()
+    const enter = page.getByRole('form', { name: 'Enter the code from your email' })
+    await enter.waitFor()
+    // The resend button waits out its cooldown.
+    expect(await enter.getByRole('button', { name: /Send a new code/ }).isDisabled()).toBe(true)
+    const mailbox = await newPage()
+    const mail = await newestMail(mailbox, ADMIN.email, 'Your sign-in code')
+    const code = /\b(\d{6})\b/.exec((await mail.textContent()) ?? '')?.[1]
+    expect(code).toMatch(/^\d{6}$/)
+    await enter.getByLabel('Code from your email').fill(code as string)
+    await enter.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await atAdminHome(page)
+    expect((await me(page))?.email).toBe(ADMIN.email)
+  })
+
+  step('the login view sends a magic link that signs in', async () => {
+    const page = await newPage()
+    await page.goto('/admin/login')
+    const form = page.getByRole('form', { name: 'Sign in with a magic link' })
+    await form.getByLabel('Email for a sign-in link').fill(ADMIN.email)
+    await form.getByRole('button', { name: 'Email me a sign-in link' }).click()
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+    const mail = await newestMail(page, ADMIN.email, 'Your sign-in link')
+    const link = await mail.getByRole('link').getAttribute('href')
+    await page.goto(link as string)
+    await atAdminHome(page)
+    expect((await me(page))?.email).toBe(ADMIN.email)
+  })
+
+  step('the login view has a button for the demo OAuth provider, which leads to it', async () => {
+    const page = await newPage()
+    await page.goto('/admin/login')
+    await page.getByRole('button', { name: 'Continue with Demo OAuth' }).click()
+    await page.waitForURL(/\/fake-oauth\/authorize/)
+    await shot(page, '09-demo-oauth-authorize')
+  })
+
   let reader: Page
   step(
     'an admin bans a user, whose open tab is signed out at its next request; unban',

@@ -29,10 +29,12 @@ import {
 import {
   ButtonRow,
   Checkbox,
+  EmailForm,
   Field,
   failureMessage,
   Panel,
   submit,
+  TryAgainRow,
   useCooldown,
 } from './signInParts.tsx'
 import { useBetterAuthTranslation } from './useBetterAuthTranslation.ts'
@@ -206,16 +208,7 @@ export function BetterAuthLoginForm(props: BetterAuthLoginFormProps): ReactNode 
     return (
       <Panel title={t('signIn')}>
         <p role="alert">{error}</p>
-        <ButtonRow>
-          <Button
-            type="button"
-            buttonStyle="secondary"
-            size="large"
-            onClick={() => location.reload()}
-          >
-            {t('tryAgain')}
-          </Button>
-        </ButtonRow>
+        <TryAgainRow label={t('tryAgain')} />
       </Panel>
     )
   }
@@ -430,30 +423,26 @@ export function BetterAuthLoginForm(props: BetterAuthLoginFormProps): ReactNode 
         </ButtonRow>
       )}
       {magicLink && (
-        <form
-          aria-label={t('magicLinkFormLabel')}
+        <EmailForm
+          formLabel={t('magicLinkFormLabel')}
+          fieldLabel={t('magicLinkEmail')}
+          autoComplete={webauthn('magicLink', 'email')}
+          buttonLabel={t('magicLinkSend')}
+          busy={busy}
           onSubmit={submit((field) =>
             run(() => sendMagicLink(baseURL, { email: field('email'), callbackURL }), {
               name: 'magic-link-sent',
             }),
           )}
-        >
-          <Field
-            name="email"
-            label={t('magicLinkEmail')}
-            type="email"
-            autoComplete={webauthn('magicLink', 'email')}
-          />
-          <ButtonRow>
-            <Button type="submit" buttonStyle="secondary" size="large" disabled={busy}>
-              {t('magicLinkSend')}
-            </Button>
-          </ButtonRow>
-        </form>
+        />
       )}
       {emailOTP && (
-        <form
-          aria-label={t('emailOTPFormLabel')}
+        <EmailForm
+          formLabel={t('emailOTPFormLabel')}
+          fieldLabel={t('emailOTPEmail')}
+          autoComplete={webauthn('emailOTP', 'email')}
+          buttonLabel={t('emailOTPSend')}
+          busy={busy}
           onSubmit={submit((field) => {
             const email = field('email').trim()
             return run(
@@ -465,19 +454,7 @@ export function BetterAuthLoginForm(props: BetterAuthLoginFormProps): ReactNode 
               { name: 'email-otp', email },
             )
           })}
-        >
-          <Field
-            name="email"
-            label={t('emailOTPEmail')}
-            type="email"
-            autoComplete={webauthn('emailOTP', 'email')}
-          />
-          <ButtonRow>
-            <Button type="submit" buttonStyle="secondary" size="large" disabled={busy}>
-              {t('emailOTPSend')}
-            </Button>
-          </ButtonRow>
-        </form>
+        />
       )}
       {providers.length > 0 && (
         <ButtonRow>

@@ -3,7 +3,7 @@
 import { Button } from '@payloadcms/ui'
 import { type ReactNode, useState } from 'react'
 import { requestPasswordReset, resetPassword } from './betterAuthRequests.ts'
-import { ButtonRow, Field, failureMessage, Panel, submit } from './signInParts.tsx'
+import { ButtonRow, Field, failureMessage, Panel, submit, TryAgainRow } from './signInParts.tsx'
 import { useBetterAuthTranslation } from './useBetterAuthTranslation.ts'
 
 export interface BetterAuthForgotPasswordFormProps {
@@ -36,18 +36,7 @@ export function BetterAuthForgotPasswordForm(props: BetterAuthForgotPasswordForm
     return (
       <Panel title={t('forgotTitle')}>
         <p role="alert">{error ?? t('forgotUnavailable')}</p>
-        {error && (
-          <ButtonRow>
-            <Button
-              type="button"
-              buttonStyle="secondary"
-              size="large"
-              onClick={() => location.reload()}
-            >
-              {t('tryAgain')}
-            </Button>
-          </ButtonRow>
-        )}
+        {error && <TryAgainRow label={t('tryAgain')} />}
         {back}
       </Panel>
     )

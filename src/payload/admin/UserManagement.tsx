@@ -1,39 +1,30 @@
 'use client'
 
-import {
-  Banner,
-  Button,
-  toast,
-  useAuth,
-  useConfig,
-  useDocumentInfo,
-  useFormFields,
-} from '@payloadcms/ui'
-import { type ReactNode, useCallback, useEffect, useId, useState } from 'react'
+import { Banner, Button, useAuth, useConfig, useDocumentInfo, useFormFields } from '@payloadcms/ui'
+import { type ReactNode, useCallback, useEffect, useState } from 'react'
 import { type AuthMethod, findMethod } from '../../shared/methods.ts'
-import type { BetterAuthT } from './i18n.ts'
 import {
   banUser,
   getUser,
   hasPermission,
   impersonateUser,
-  listUserSessions,
-  type ManagedSession,
   type ManagedUser,
-  type ManageResult,
   type Permissions,
   readMethods,
   requestPasswordReset,
   resetTwoFactor,
-  revokeUserSession,
-  revokeUserSessions,
   sendVerificationEmail,
   setRole,
   setUserPassword,
   unbanUser,
 } from './manageRequests.ts'
-import type { BetterAuthTranslationKey } from './translations.ts'
 import { useBetterAuthTranslation } from './useBetterAuthTranslation.ts'
+import { Actions } from './userManagement/Actions.tsx'
+import { BanControl } from './userManagement/BanControl.tsx'
+import { PasswordControl } from './userManagement/PasswordControl.tsx'
+import { Section } from './userManagement/parts.tsx'
+import { RoleControl } from './userManagement/RoleControl.tsx'
+import { SessionsControl } from './userManagement/SessionsControl.tsx'
 
 export interface UserManagementProps {
   /** Better Auth's base URL as the browser reaches it, e.g. `http://localhost:3000/api/auth`. */
@@ -59,8 +50,6 @@ type Loaded =
   | { state: 'loading' }
   | { state: 'down' }
   | { state: 'ready'; methods: AuthMethod[]; rights: Rights }
-
-type Translate = BetterAuthT
 
 /**
  * Better Auth's admin actions on a user's document: role, ban / unban, sessions, impersonation,
@@ -259,372 +248,4 @@ export function UserManagement({ baseURL }: UserManagementProps): ReactNode {
 
 function none(): Rights {
   return Object.fromEntries(Object.keys(NEEDS).map((right) => [right, false])) as Rights
-}
-
-/** Runs an action: one at a time, its outcome shown inline (and as a toast), the user re-read. */
-type Run = (
-  action: () => Promise<ManageResult<unknown>>,
-  success: BetterAuthTranslationKey | null,
-  then?: () => void,
-) => Promise<boolean>
-
-function Actions(props: {
-  t: Translate
-  /** The user's email, for the messages that name it. */
-  email: string
-  refresh: () => Promise<void>
-  children: (run: Run) => ReactNode
-}): ReactNode {
-  const { t, refresh } = props
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null)
-  const [busy, setBusy] = useState(false)
-  const run: Run = async (action, success, then) => {
-    setBusy(true)
-    setOutcome(null)
-    const result = await action()
-    setBusy(false)
-    if (!result.ok) {
-      const text =
-        result.message === null
-          ? t('betterAuthDown')
-          : t('manageActionRefused', { message: result.message })
-      setOutcome({ ok: false, text })
-      toast.error(text)
-      return false
-    }
-    if (then) {
-      then()
-      return true
-    }
-    const text = success ? t(success, { email: props.email }) : ''
-    setOutcome({ ok: true, text })
-    if (text) toast.success(text)
-    await refresh()
-    return true
-  }
-  return (
-    <fieldset
-      disabled={busy}
-      aria-busy={busy}
-      style={{ border: 0, padding: 0, margin: 0, display: 'grid', gap: '1rem' }}
-    >
-      {outcome && (
-        <p
-          role={outcome.ok ? 'status' : 'alert'}
-          style={{
-            margin: 0,
-            color: outcome.ok ? 'var(--theme-success-500)' : 'var(--theme-error-500)',
-          }}
-        >
-          {outcome.text}
-        </p>
-      )}
-      {props.children(run)}
-    </fieldset>
-  )
-}
-
-function RoleControl(props: {
-  roles: string[]
-  current: string | null
-  t: Translate
-  onSave: (role: string) => void
-}): ReactNode {
-  const { roles, current, t } = props
-  const [role, setRoleValue] = useState(current ?? roles[0] ?? '')
-  useEffect(() => {
-    if (current) setRoleValue(current)
-  }, [current])
-  const id = useId()
-  // A comma list (several roles) that is not one of the choices is kept as a choice of its own.
-  const choices = current && !roles.includes(current) ? [current, ...roles] : roles
-  return (
-    <div>
-      <Label htmlFor={id}>{props.t('manageRole')}</Label>
-      <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-        <select
-          id={id}
-          value={role}
-          onChange={(event) => setRoleValue(event.target.value)}
-          style={inputStyle}
-        >
-          {choices.map((choice) => (
-            <option key={choice} value={choice}>
-              {choice}
-            </option>
-          ))}
-        </select>
-        <Button
-          buttonStyle="secondary"
-          size="small"
-          margin={false}
-          disabled={!role}
-          onClick={() => props.onSave(role)}
-        >
-          {t('manageSaveRole')}
-        </Button>
-      </div>
-    </div>
-  )
-}
-
-function BanControl(props: {
-  target: ManagedUser | null
-  t: Translate
-  onBan: (ban: { banReason?: string; banExpiresIn?: number }) => void
-  onUnban: () => void
-}): ReactNode {
-  const { target, t } = props
-  const [reason, setReason] = useState('')
-  const [duration, setDuration] = useState('')
-  const [unit, setUnit] = useState<'days' | 'hours'>('days')
-  const ids = { reason: useId(), duration: useId(), unit: useId() }
-  const banned = target?.banned === true
-  const known = target !== null
-  const seconds = Number(duration) * (unit === 'days' ? 86_400 : 3_600)
-  return (
-    <div style={{ display: 'grid', gap: '0.5rem' }}>
-      {banned && (
-        <Banner type="error">
-          {t('manageBannedStatus', { reason: target?.banReason ?? '' })}{' '}
-          {target?.banExpires
-            ? t('manageBannedUntil', { date: new Date(target.banExpires).toLocaleString() })
-            : null}
-        </Banner>
-      )}
-      {(!banned || !known) && (
-        <>
-          <div>
-            <Label htmlFor={ids.reason}>{t('manageBanReason')}</Label>
-            <input
-              id={ids.reason}
-              type="text"
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              onKeyDown={stopEnter}
-              style={inputStyle}
-            />
-          </div>
-          <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'end' }}>
-            <div>
-              <Label htmlFor={ids.duration}>{t('manageBanDuration')}</Label>
-              <input
-                id={ids.duration}
-                type="number"
-                min={1}
-                step={1}
-                value={duration}
-                onChange={(event) => setDuration(event.target.value)}
-                onKeyDown={stopEnter}
-                style={{ ...inputStyle, width: '6rem' }}
-              />
-            </div>
-            <div>
-              <Label htmlFor={ids.unit}>{t('manageBanDurationUnit')}</Label>
-              <select
-                id={ids.unit}
-                value={unit}
-                onChange={(event) => setUnit(event.target.value === 'hours' ? 'hours' : 'days')}
-                style={inputStyle}
-              >
-                <option value="days">{t('manageBanDays')}</option>
-                <option value="hours">{t('manageBanHours')}</option>
-              </select>
-            </div>
-          </div>
-          <p style={{ margin: 0, opacity: 0.7 }}>{t('manageBanDurationHint')}</p>
-          <Button
-            buttonStyle="error"
-            size="small"
-            margin={false}
-            onClick={() =>
-              props.onBan({
-                ...(reason.trim() ? { banReason: reason.trim() } : {}),
-                ...(seconds > 0 ? { banExpiresIn: Math.round(seconds) } : {}),
-              })
-            }
-          >
-            {t('manageBanUser')}
-          </Button>
-        </>
-      )}
-      {(banned || !known) && (
-        <Button buttonStyle="secondary" size="small" margin={false} onClick={props.onUnban}>
-          {t('manageUnbanUser')}
-        </Button>
-      )}
-    </div>
-  )
-}
-
-function SessionsControl(props: {
-  baseURL: string
-  userId: string
-  canList: boolean
-  canRevoke: boolean
-  t: Translate
-  run: Run
-}): ReactNode {
-  const { baseURL, userId, canList, canRevoke, t, run } = props
-  const [sessions, setSessions] = useState<ManagedSession[] | null>(null)
-  const load = () =>
-    run(async () => {
-      const result = await listUserSessions(baseURL, userId)
-      if (result.ok) setSessions(result.data.sessions)
-      return result
-    }, null)
-  return (
-    <div style={{ display: 'grid', gap: '0.5rem' }}>
-      <h4 style={{ margin: 0 }}>{t('manageSessions')}</h4>
-      {canList && (
-        <Button buttonStyle="secondary" size="small" margin={false} onClick={load}>
-          {t('manageShowSessions')}
-        </Button>
-      )}
-      {sessions && sessions.length === 0 && <p style={{ margin: 0 }}>{t('manageNoSessions')}</p>}
-      {sessions && sessions.length > 0 && (
-        <ul
-          aria-label={t('manageSessions')}
-          style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }}
-        >
-          {sessions.map((session) => (
-            <li
-              key={session.id}
-              style={{ display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' }}
-            >
-              <span>
-                {t('manageSessionSummary', {
-                  date: new Date(session.createdAt).toLocaleString(),
-                  ip: session.ipAddress || '?',
-                })}{' '}
-                {session.impersonatedBy ? t('manageSessionImpersonation') : null}
-                {session.userAgent ? (
-                  <small style={{ display: 'block', opacity: 0.7 }}>{session.userAgent}</small>
-                ) : null}
-              </span>
-              {canRevoke && (
-                <Button
-                  buttonStyle="secondary"
-                  size="xsmall"
-                  margin={false}
-                  onClick={async () => {
-                    const done = await run(
-                      () => revokeUserSession(baseURL, session.token),
-                      'manageSessionRevoked',
-                    )
-                    if (done) setSessions((now) => now?.filter((s) => s.id !== session.id) ?? null)
-                  }}
-                >
-                  {t('manageRevokeSession')}
-                </Button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      {canRevoke && (
-        <Button
-          buttonStyle="secondary"
-          size="small"
-          margin={false}
-          onClick={async () => {
-            if (await run(() => revokeUserSessions(baseURL, userId), 'manageSessionsRevoked')) {
-              setSessions((now) => (now ? [] : now))
-            }
-          }}
-        >
-          {t('manageRevokeAllSessions')}
-        </Button>
-      )}
-    </div>
-  )
-}
-
-function PasswordControl(props: {
-  minLength: number
-  canSet: boolean
-  canSendLink: boolean
-  email: string
-  t: Translate
-  onSet: (password: string) => Promise<boolean>
-  onSendLink: () => void
-}): ReactNode {
-  const { t } = props
-  const [password, setPassword] = useState('')
-  const id = useId()
-  return (
-    <div style={{ display: 'grid', gap: '0.5rem' }}>
-      <h4 style={{ margin: 0 }}>{t('managePassword')}</h4>
-      {props.canSet && (
-        <div>
-          <Label htmlFor={id}>{t('manageNewPassword')}</Label>
-          <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              minLength={props.minLength}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              onKeyDown={stopEnter}
-              style={inputStyle}
-            />
-            <Button
-              buttonStyle="secondary"
-              size="small"
-              margin={false}
-              disabled={password.length === 0}
-              onClick={async () => {
-                if (await props.onSet(password)) setPassword('')
-              }}
-            >
-              {t('manageSetPassword')}
-            </Button>
-          </div>
-        </div>
-      )}
-      {props.canSendLink && (
-        <Button buttonStyle="secondary" size="small" margin={false} onClick={props.onSendLink}>
-          {t('manageSendResetLink')}
-        </Button>
-      )}
-    </div>
-  )
-}
-
-function Section(props: { title: string; children: ReactNode }): ReactNode {
-  return (
-    <section
-      aria-label={props.title}
-      className="better-auth-manage"
-      style={{ display: 'grid', gap: '1rem', marginBottom: 'var(--base, 1.5rem)' }}
-    >
-      <h3 style={{ margin: 0 }}>{props.title}</h3>
-      {props.children}
-    </section>
-  )
-}
-
-function Label(props: { htmlFor: string; children: ReactNode }): ReactNode {
-  return (
-    <label className="field-label" htmlFor={props.htmlFor}>
-      {props.children}
-    </label>
-  )
-}
-
-// Payload's own input colours, so the controls follow the light and dark themes.
-const inputStyle = {
-  background: 'var(--theme-input-bg)',
-  color: 'var(--theme-elevation-800)',
-  border: '1px solid var(--theme-elevation-150)',
-  borderRadius: 'var(--style-radius-s, 3px)',
-  padding: '0.5rem 0.75rem',
-  font: 'inherit',
-  minHeight: '2.5rem',
-}
-
-/** Enter in these inputs must not submit the document's form around them. */
-function stopEnter(event: { key: string; preventDefault(): void }) {
-  if (event.key === 'Enter') event.preventDefault()
 }

@@ -1,6 +1,7 @@
 // The pieces the sign-in, forgot and reset views share: Payload's field and button markup (so the
 // admin's own styles, light and dark, apply), a form reader, failure messages and a countdown.
 
+import { Button } from '@payloadcms/ui'
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react'
 import type { BetterAuthResult } from './betterAuthRequests.ts'
 import type { BetterAuthT } from './i18n.ts'
@@ -107,6 +108,38 @@ export function ButtonRow(props: { children: ReactNode }) {
     <div style={{ display: 'flex', flexWrap: 'wrap', gap: 'calc(var(--base) / 2)' }}>
       {props.children}
     </div>
+  )
+}
+
+/** A form of one email field and its (secondary) submit button. */
+export function EmailForm(props: {
+  formLabel: string
+  fieldLabel: string
+  autoComplete: string
+  buttonLabel: string
+  busy: boolean
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void
+}) {
+  return (
+    <form aria-label={props.formLabel} onSubmit={props.onSubmit}>
+      <Field name="email" label={props.fieldLabel} type="email" autoComplete={props.autoComplete} />
+      <ButtonRow>
+        <Button type="submit" buttonStyle="secondary" size="large" disabled={props.busy}>
+          {props.buttonLabel}
+        </Button>
+      </ButtonRow>
+    </form>
+  )
+}
+
+/** After a failure: a button that reloads the page, to try again. */
+export function TryAgainRow(props: { label: string }) {
+  return (
+    <ButtonRow>
+      <Button type="button" buttonStyle="secondary" size="large" onClick={() => location.reload()}>
+        {props.label}
+      </Button>
+    </ButtonRow>
   )
 }
 
