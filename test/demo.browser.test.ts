@@ -323,7 +323,11 @@ for (const [index, topology] of topologies.entries()) {
         await adminPage.goto(`/admin/collections/users/${row.id}`)
         await adminPage.locator('#field-name').fill(CURATOR.renamed)
         await adminPage.locator('#field-role').click()
-        await adminPage.getByRole('option', { name: 'admin', exact: true }).click()
+        // Payload's select menu (the sidebar's Better Auth panel has a role <select> of its own).
+        await adminPage
+          .locator('.rs__menu')
+          .getByRole('option', { name: 'admin', exact: true })
+          .click()
         await shot(adminPage, '15-admin-edit-user')
         await adminPage.locator('#action-save').click()
         await adminPage.getByText('Updated successfully').waitFor()
