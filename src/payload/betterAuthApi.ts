@@ -32,48 +32,57 @@ export function forwardedHeaders(req: Pick<PayloadRequest, 'headers'>): Headers 
 export type BetterAuthCall = <T>(path: string, body: object, req: PayloadRequest) => Promise<T>
 
 /**
- * POSTs `body` to Better Auth's `path` as the request's user. Better Auth's refusal becomes a Payload
- * error with its status and message; no answer becomes a 503 that says to try again.
+ * POSTs `body` to `url` (a Better Auth endpoint) as the request's user: its JSON answer and the
+ * cookies it set. Better Auth's refusal becomes a Payload error with its status and message; no
+ * answer becomes a 503 that says to try again.
  */
+export async function postAsUser(
+  url: string,
+  body: object,
+  req: Pick<PayloadRequest, 'headers'>,
+  timeoutMs = 10_000,
+): Promise<{ data: unknown; setCookies: string[] }> {
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: forwardedHeaders(req),
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    })
+  } catch (error) {
+    throw new APIError(
+      `Better Auth did not answer at ${url} (${String(error)}); nothing was saved. Try again in a moment (check betterAuthClientOptions.internalBaseURL).`,
+      503,
+      null,
+      true,
+    )
+  }
+  const text = await response.text()
+  let data: unknown = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  if (!response.ok) {
+    const message = (data as { message?: unknown } | null)?.message ?? (text || response.statusText)
+    throw new APIError(
+      `Better Auth refused the change: ${String(message)}`,
+      response.status >= 400 && response.status < 500 ? response.status : 502,
+      null,
+      true,
+    )
+  }
+  return { data, setCookies: response.headers.getSetCookie() }
+}
+
+/** `postAsUser` under Better Auth's base path, answering with the JSON alone. */
 export function betterAuthApi({
   baseURL,
   timeoutMs = 10_000,
 }: BetterAuthApiOptions): BetterAuthCall {
-  return async <T>(path: string, body: object, req: PayloadRequest): Promise<T> => {
-    const url = `${baseURL}${path}`
-    let response: Response
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: forwardedHeaders(req),
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-    } catch (error) {
-      throw new APIError(
-        `Better Auth did not answer at ${url} (${String(error)}); nothing was saved. Try again in a moment (check betterAuthClientOptions.internalBaseURL).`,
-        503,
-        null,
-        true,
-      )
-    }
-    const text = await response.text()
-    let parsed: unknown = null
-    try {
-      parsed = text ? JSON.parse(text) : null
-    } catch {
-      parsed = null
-    }
-    if (!response.ok) {
-      const message =
-        (parsed as { message?: unknown } | null)?.message ?? (text || response.statusText)
-      throw new APIError(
-        `Better Auth refused the change: ${String(message)}`,
-        response.status >= 400 && response.status < 500 ? response.status : 502,
-        null,
-        true,
-      )
-    }
-    return parsed as T
-  }
+  return async <T>(path: string, body: object, req: PayloadRequest): Promise<T> =>
+    (await postAsUser(`${baseURL}${path}`, body, req, timeoutMs)).data as T
 }

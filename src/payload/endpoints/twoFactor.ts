@@ -1,6 +1,6 @@
 import { APIError, type Endpoint, type PayloadRequest } from 'payload'
 import { RESET_TWO_FACTOR_PATH } from '../../shared/twoFactorReset.ts'
-import { forwardedHeaders } from '../betterAuthApi.ts'
+import { postAsUser } from '../betterAuthApi.ts'
 
 // `POST /api/<users>/:id/2fa/enable|verify|disable|backup-codes`: a user's two-factor
 // authentication, carried out by Better Auth's two-factor plugin as the acting user (their own
@@ -116,36 +116,8 @@ async function forward(
   req: PayloadRequest,
   timeoutMs: number,
 ): Promise<Response> {
-  let response: Response
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: forwardedHeaders(req),
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
-    })
-  } catch (error) {
-    throw refuse(
-      `Better Auth did not answer at ${url} (${String(error)}). Try again in a moment.`,
-      503,
-    )
-  }
-  const text = await response.text()
-  let data: unknown = null
-  try {
-    data = text ? JSON.parse(text) : null
-  } catch {
-    data = null
-  }
-  if (!response.ok) {
-    const message = (data as { message?: unknown } | null)?.message ?? response.statusText
-    throw refuse(
-      `Better Auth refused: ${String(message || response.status)}`,
-      response.status >= 400 && response.status < 500 ? response.status : 502,
-    )
-  }
+  const { data, setCookies } = await postAsUser(url, body, req, timeoutMs)
   const headers = new Headers({ 'content-type': 'application/json' })
-  for (const cookie of response.headers.getSetCookie()) headers.append('set-cookie', cookie)
+  for (const cookie of setCookies) headers.append('set-cookie', cookie)
   return new Response(JSON.stringify(data ?? {}), { status: 200, headers })
 }
