@@ -1,6 +1,6 @@
 import { base32 } from '@better-auth/utils/base32'
 import { createOTP } from '@better-auth/utils/otp'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { describeDemoStory, type Story, topologies } from './helpers/demoStory.ts'
 
@@ -57,6 +57,68 @@ async function siteSignUp(page: Page, who: { name: string; email: string; passwo
   await page.getByLabel('Password').fill(who.password)
   await page.getByRole('button', { name: 'Create account' }).click()
   await page.waitForURL('**/account')
+}
+
+/** The site's sign-in form, from a new address (returned: the session lists it). */
+async function siteSignIn(page: Page, who: { email: string; password: string }) {
+  const address = `203.0.113.${++addresses}`
+  await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': address })
+  await page.goto('/sign-in')
+  const form = page.getByRole('form', { name: 'Sign in with email and password' })
+  await form.getByLabel('Email').fill(who.email)
+  await form.getByLabel('Password').fill(who.password)
+  await form.getByRole('button', { name: 'Sign in' }).click()
+  return address
+}
+
+/** The newest mail to `to` whose subject is `subject`, as the mailbox shows it. */
+async function newestMail(page: Page, to: string, subject: string) {
+  await page.goto('/mailbox')
+  return page.getByRole('listitem').filter({ hasText: to }).filter({ hasText: subject }).first()
+}
+
+/** The six-digit code of the newest such mail, once it has arrived. */
+async function mailedCode(page: Page, to: string, subject: string): Promise<string> {
+  let code: string | undefined
+  await expect
+    .poll(async () => {
+      const mail = await newestMail(page, to, subject)
+      code = (await mail.count())
+        ? /\b(\d{6})\b/.exec((await mail.textContent()) ?? '')?.[1]
+        : undefined
+      return code
+    })
+    .toMatch(/^\d{6}$/)
+  return code as string
+}
+
+/** The link of the newest such mail, once it has arrived. */
+async function mailedLink(page: Page, to: string, subject: string): Promise<string> {
+  let link: string | null = null
+  await expect
+    .poll(async () => {
+      const mail = await newestMail(page, to, subject)
+      link = (await mail.count()) ? await mail.getByRole('link').first().getAttribute('href') : null
+      return link
+    })
+    .toMatch(/^https?:\/\//)
+  return link as unknown as string
+}
+
+/** A POST to Better Auth from the page, as the site's own scripts make it (its cookies and origin). */
+function postFromPage(page: Page, path: string, body: object) {
+  return page.evaluate(
+    async ([path, body]) => {
+      const response = await fetch(`/api/auth${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      const data = (await response.json().catch(() => null)) as Record<string, unknown> | null
+      return { status: response.status, data }
+    },
+    [path, body] as const,
+  )
 }
 
 /** A user's document in the admin, opened from the users list. */
@@ -162,6 +224,21 @@ function consoleStory(story: Story) {
     expect((await me(admin))?.email).toBe(ADMIN.email)
   })
 
+  step('a code by email, the third factor, signs in after its resend cooldown', async () => {
+    await toSecondFactor()
+    await admin.getByRole('button', { name: 'Use a code by email' }).click()
+    const form = admin.getByRole('form', { name: 'Verify with a code by email' })
+    // Sent on choosing the factor; the resend button waits out its cooldown.
+    const resend = form.getByRole('button', { name: /Send a new code/ })
+    await expect.poll(() => resend.isDisabled()).toBe(true)
+    const code = await mailedCode(await newPage(), ADMIN.email, 'Your two-factor code')
+    await shot(admin, '02b-two-factor-email-code')
+    await form.getByLabel('Code from your email').fill(code)
+    await form.getByRole('button', { name: 'Verify' }).click()
+    await atAdminHome(admin)
+    expect((await me(admin))?.email).toBe(ADMIN.email)
+  })
+
   step('regenerated backup codes invalidate the old ones', async () => {
     await security()
     const region = twoFactorRegion()
@@ -246,14 +323,25 @@ function consoleStory(story: Story) {
     await atAdminHome(admin)
   })
 
-  step('"sign out all other sessions" sends the other browser to the login view', async () => {
+  step('"Sign out" ends one other session; "sign out all other sessions" the rest', async () => {
+    const first = await newPage()
+    await signIn(first, ADMIN.email, password)
+    await atAdminHome(first)
+    const firstAddress = `203.0.113.${addresses}`
     const other = await newPage()
     await signIn(other, ADMIN.email, password)
     await atAdminHome(other)
     await security()
     const region = admin.getByRole('region', { name: 'Sessions and devices' })
-    await expect.poll(() => region.getByRole('row').count()).toBeGreaterThanOrEqual(3)
+    await expect.poll(() => region.getByRole('row').count()).toBeGreaterThanOrEqual(4)
     await shot(admin, '05-sessions')
+    const firstRow = region.getByRole('row').filter({ hasText: firstAddress })
+    await firstRow.getByRole('button', { name: 'Sign out', exact: true }).click()
+    await expect.poll(() => firstRow.count()).toBe(0)
+    await first.goto('/admin/collections/posts')
+    await first.waitForURL(/\/admin\/login/)
+    expect((await me(other))?.email).toBe(ADMIN.email)
+
     await region.getByRole('button', { name: 'Sign out all other sessions' }).click()
     await expect
       .poll(() => region.getByRole('button', { name: 'Sign out', exact: true }).count())
@@ -272,10 +360,7 @@ function consoleStory(story: Story) {
     await form.getByLabel('Email').fill(ADMIN.email)
     await form.getByRole('button', { name: 'Send reset link' }).click()
     await page.getByRole('heading', { name: 'Check your email' }).waitFor()
-    await page.goto('/mailbox')
-    const mail = page.getByRole('listitem').filter({ hasText: 'Reset your password' })
-    const link = await mail.first().getByRole('link').getAttribute('href')
-    await page.goto(link as string)
+    await page.goto(await mailedLink(page, ADMIN.email, 'Reset your password'))
     await page.waitForURL(/\/admin\/reset\?token=/)
     const reset = page.getByRole('form', { name: 'Reset your password' })
     await reset.getByLabel('New password').fill('a-brand-new-admin-password')
@@ -291,12 +376,6 @@ function consoleStory(story: Story) {
     admin = page
   })
 
-  /** The newest mail to `to` whose subject is `subject`, as the mailbox shows it. */
-  const newestMail = async (page: Page, to: string, subject: string) => {
-    await page.goto('/mailbox')
-    return page.getByRole('listitem').filter({ hasText: to }).filter({ hasText: subject }).first()
-  }
-
   step('the login view signs in with a code by email', async () => {
     const page = await newPage()
     await page.goto('/admin/login')
@@ -307,11 +386,8 @@ function consoleStory(story: Story) {
     await enter.waitFor()
     // The resend button waits out its cooldown.
     expect(await enter.getByRole('button', { name: /Send a new code/ }).isDisabled()).toBe(true)
-    const mailbox = await newPage()
-    const mail = await newestMail(mailbox, ADMIN.email, 'Your sign-in code')
-    const code = /\b(\d{6})\b/.exec((await mail.textContent()) ?? '')?.[1]
-    expect(code).toMatch(/^\d{6}$/)
-    await enter.getByLabel('Code from your email').fill(code as string)
+    const code = await mailedCode(await newPage(), ADMIN.email, 'Your sign-in code')
+    await enter.getByLabel('Code from your email').fill(code)
     await enter.getByRole('button', { name: 'Sign in', exact: true }).click()
     await atAdminHome(page)
     expect((await me(page))?.email).toBe(ADMIN.email)
@@ -329,9 +405,7 @@ function consoleStory(story: Story) {
     await form.getByLabel('Email for a sign-in link').fill(ADMIN.email)
     await form.getByRole('button', { name: 'Email me a sign-in link' }).click()
     await page.getByRole('heading', { name: 'Check your email' }).waitFor()
-    const mail = await newestMail(page, ADMIN.email, 'Your sign-in link')
-    const link = await mail.getByRole('link').getAttribute('href')
-    await page.goto(link as string)
+    await page.goto(await mailedLink(page, ADMIN.email, 'Your sign-in link'))
     await atAdminHome(page)
     expect((await me(page))?.email).toBe(ADMIN.email)
   })
@@ -361,15 +435,78 @@ function consoleStory(story: Story) {
 
       await panel.getByRole('button', { name: 'Unban user' }).click()
       await panel.getByRole('button', { name: 'Ban user' }).waitFor()
-      await reader.goto('/sign-in')
-      const form = reader.getByRole('form', { name: 'Sign in with email and password' })
-      await form.getByLabel('Email').fill(READER.email)
-      await form.getByLabel('Password').fill(READER.password)
-      await form.getByRole('button', { name: 'Sign in' }).click()
+      await siteSignIn(reader, READER)
       await reader.waitForURL('**/account')
       expect((await me(reader))?.email).toBe(READER.email)
     },
   )
+
+  step("the panel lists the user's sessions and revokes one of them", async () => {
+    const second = await newPage()
+    const secondAddress = await siteSignIn(second, READER)
+    await second.waitForURL('**/account')
+    const panel = await openUser(admin, READER.email)
+    await panel.getByRole('button', { name: 'Show sessions' }).click()
+    const sessions = panel.getByRole('list', { name: 'Sessions' })
+    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(2)
+    await shot(admin, '10-user-sessions')
+    await sessions
+      .getByRole('listitem')
+      .filter({ hasText: secondAddress })
+      .getByRole('button', { name: 'Revoke session' })
+      .click()
+    await panel.getByText('Session revoked.').waitFor()
+    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(1)
+    await second.goto('/account')
+    await second.getByTestId('signed-out').waitFor()
+    expect((await me(reader))?.email).toBe(READER.email)
+  })
+
+  step('the panel resets the two-factor of a user who lost their device', async () => {
+    // The reader turns two-factor on through Better Auth, as the site would.
+    const enabled = await postFromPage(reader, '/two-factor/enable', { password: READER.password })
+    const totpURI = String(enabled.data?.totpURI)
+    const readerSecret = new URL(totpURI).searchParams.get('secret') as string
+    const verified = await postFromPage(reader, '/two-factor/verify-totp', {
+      code: await totp(readerSecret),
+    })
+    expect(verified.status).toBe(200)
+
+    const panel = await openUser(admin, READER.email)
+    await panel.getByRole('button', { name: 'Reset two-factor' }).click()
+    await panel.getByText('Two-factor authentication was reset.').waitFor()
+    await expect.poll(() => panel.getByRole('button', { name: 'Reset two-factor' }).count()).toBe(0)
+    // The password alone signs in again.
+    const page = await newPage()
+    await siteSignIn(page, READER)
+    await page.waitForURL('**/account')
+    expect((await me(page))?.email).toBe(READER.email)
+  })
+
+  step('the panel sets a password, sends a reset link and a verification email', async () => {
+    const panel = await openUser(admin, READER.email)
+    await panel.getByLabel('New password').fill('reader-new-password-456')
+    await panel.getByRole('button', { name: 'Set password' }).click()
+    await panel.getByText('Password set.').waitFor()
+    const page = await newPage()
+    await siteSignIn(page, { email: READER.email, password: 'reader-new-password-456' })
+    await page.waitForURL('**/account')
+
+    await panel.getByRole('button', { name: 'Send password reset link' }).click()
+    await panel.getByText(`A password reset link was sent to ${READER.email}.`).waitFor()
+    const mailbox = await newPage()
+    expect(await mailedLink(mailbox, READER.email, 'Reset your password')).toContain(
+      '/reset-password/',
+    )
+
+    await panel.getByRole('button', { name: 'Resend verification email' }).click()
+    await panel.getByRole('status').filter({ hasText: 'a verification link was sent' }).waitFor()
+    await mailbox.goto(await mailedLink(mailbox, READER.email, 'Verify your email address'))
+    // Verified: the button is gone.
+    const again = await openUser(admin, READER.email)
+    await again.getByRole('button', { name: 'Ban user' }).waitFor()
+    expect(await again.getByRole('button', { name: 'Resend verification email' }).count()).toBe(0)
+  })
 
   step(
     'an admin impersonates an editor: a banner on every page, access as the editor',
@@ -413,51 +550,112 @@ for (const [index, topology] of topologies.entries()) {
   describeDemoStory('admin console in Chromium', { topology, redisDb: 10 + index }, consoleStory)
 }
 
-// One demo with every optional plugin off: none of their controls may show.
-describeDemoStory(
-  'admin console with its plugins off',
+// Each Better Auth plugin behind a control, switched off alone (a demo per state): its controls
+// are gone, and every other plugin's are still there.
+type Probe = { plugin: string; name: string; find(page: Page): Locator }
+const loginProbes: Probe[] = [
   {
-    topology: topologies[0] as (typeof topologies)[number],
-    redisDb: 12,
-    env: { DEMO_PLUGINS_OFF: 'magicLink,twoFactor,passkey,emailOTP,multiSession,genericOAuth' },
+    plugin: 'magicLink',
+    name: 'magic-link form',
+    find: (page) => page.getByRole('form', { name: 'Sign in with a magic link' }),
   },
-  ({ newPage, step, shot }) => {
-    let admin: Page
-    step('the login view offers the password alone', async () => {
-      admin = await newPage()
-      await createFirstAdmin(admin)
-      await signOut(admin)
-      await admin.getByRole('form', { name: 'Sign in with email and password' }).waitFor()
-      await admin.getByRole('link', { name: 'Forgot password?' }).waitFor()
-      for (const absent of [
-        admin.getByRole('form', { name: 'Sign in with a magic link' }),
-        admin.getByRole('form', { name: 'Sign in with a code by email' }),
-        admin.getByRole('button', { name: 'Sign in with a passkey' }),
-        admin.getByRole('button', { name: 'Continue with Demo OAuth' }),
-      ]) {
-        expect(await absent.count()).toBe(0)
-      }
-      await shot(admin, '01-login-plugins-off')
-    })
-
-    step('account security shows no two-factor, passkey or linked-account section', async () => {
-      await signIn(admin, ADMIN.email, ADMIN.password)
-      await atAdminHome(admin)
-      await admin.goto('/admin/account/security')
-      await admin.getByRole('region', { name: 'Sessions and devices' }).waitFor()
-      await admin.getByRole('region', { name: 'Password' }).waitFor()
-      for (const name of ['Two-factor authentication', 'Passkeys', 'Linked accounts']) {
-        expect(await admin.getByRole('region', { name }).count()).toBe(0)
-      }
-      await shot(admin, '02-account-security-plugins-off')
-    })
-
-    step("a user's document offers no two-factor reset", async () => {
-      const reader = await newPage()
-      await siteSignUp(reader, READER)
-      const panel = await openUser(admin, READER.email)
-      await panel.getByRole('button', { name: 'Ban user' }).waitFor()
-      expect(await panel.getByRole('button', { name: 'Reset two-factor' }).count()).toBe(0)
-    })
+  {
+    plugin: 'emailOTP',
+    name: 'email-code form',
+    find: (page) => page.getByRole('form', { name: 'Sign in with a code by email' }),
   },
-)
+  {
+    plugin: 'passkey',
+    name: 'passkey button',
+    find: (page) => page.getByRole('button', { name: 'Sign in with a passkey' }),
+  },
+  {
+    plugin: 'genericOAuth',
+    name: 'Demo OAuth button',
+    find: (page) => page.getByRole('button', { name: 'Continue with Demo OAuth' }),
+  },
+]
+const securityProbes: Probe[] = [
+  ['twoFactor', 'Two-factor authentication'],
+  ['passkey', 'Passkeys'],
+  ['genericOAuth', 'Linked accounts'],
+].map(([plugin, name]) => ({
+  plugin: plugin as string,
+  name: name as string,
+  find: (page: Page) => page.getByRole('region', { name }),
+}))
+
+/** Which probes of `probes` show, once the page has stopped loading. */
+async function shown(page: Page, probes: Probe[]): Promise<Record<string, boolean>> {
+  await page.waitForLoadState('networkidle')
+  return Object.fromEntries(
+    await Promise.all(
+      probes.map(async (probe) => [probe.name, (await probe.find(page).count()) > 0] as const),
+    ),
+  )
+}
+const expected = (probes: Probe[], off: string) =>
+  Object.fromEntries(probes.map((probe) => [probe.name, probe.plugin !== off]))
+
+for (const [index, off] of [
+  'magicLink',
+  'emailOTP',
+  'passkey',
+  'genericOAuth',
+  'twoFactor',
+  'admin',
+].entries()) {
+  describeDemoStory(
+    `admin console with ${off} off`,
+    {
+      topology: topologies[0] as (typeof topologies)[number],
+      redisDb: 13 + index,
+      env: { DEMO_PLUGINS_OFF: off },
+    },
+    ({ newPage, step, shot }) => {
+      let admin: Page
+      step(`the login view shows every method but ${off}'s`, async () => {
+        admin = await newPage()
+        await createFirstAdmin(admin)
+        await signOut(admin)
+        await admin.getByRole('form', { name: 'Sign in with email and password' }).waitFor()
+        await admin.getByRole('link', { name: 'Forgot password?' }).waitFor()
+        expect(await shown(admin, loginProbes)).toEqual(expected(loginProbes, off))
+        await shot(admin, '01-login')
+      })
+
+      step(`account security shows every section but ${off}'s`, async () => {
+        await signIn(admin, ADMIN.email, ADMIN.password)
+        await atAdminHome(admin)
+        await admin.goto('/admin/account/security')
+        await admin.getByRole('region', { name: 'Sessions and devices' }).waitFor()
+        await admin.getByRole('region', { name: 'Password' }).waitFor()
+        expect(await shown(admin, securityProbes)).toEqual(expected(securityProbes, off))
+        await shot(admin, '02-account-security')
+      })
+
+      step(
+        `a user's document: the panel ${off === 'admin' ? 'is absent' : 'is there'}`,
+        async () => {
+          const reader = await newPage()
+          await siteSignUp(reader, READER)
+          // The reader turns two-factor on, so that its reset would show (when it may).
+          const { status } = await postFromPage(reader, '/two-factor/enable', {
+            password: READER.password,
+          })
+          expect(status).toBe(off === 'twoFactor' ? 404 : 200)
+          const panel = await openUser(admin, READER.email)
+          await admin.getByRole('heading', { name: READER.email }).first().waitFor()
+          await admin.waitForLoadState('networkidle')
+          if (off === 'admin') {
+            expect(await panel.count()).toBe(0)
+          } else {
+            await panel.getByRole('button', { name: 'Ban user' }).waitFor()
+            expect(await panel.getByRole('button', { name: 'Impersonate user' }).count()).toBe(1)
+          }
+          await shot(admin, '03-user-panel')
+        },
+      )
+    },
+  )
+}

@@ -72,6 +72,7 @@ describe('GET /methods', () => {
     const methods = await methodsOf(
       {
         emailAndPassword: { enabled: true, minPasswordLength: 12, sendResetPassword: send },
+        emailVerification: { sendVerificationEmail: send },
         socialProviders: { github: { clientId: 'id', clientSecret: 'secret' } },
       },
       [
@@ -107,6 +108,7 @@ describe('GET /methods', () => {
       { method: 'emailAndPassword', options: { minPasswordLength: 12 } },
       { method: 'forgotPassword' },
       { method: 'username' },
+      { method: 'emailVerification' },
       { method: 'magicLink' },
       { method: 'emailOTP' },
       { method: 'passkey' },
@@ -139,6 +141,13 @@ describe('GET /methods', () => {
     expect(
       names(await methodsOf({ emailAndPassword: { enabled: true, sendResetPassword: send } })),
     ).toEqual(['emailAndPassword', 'forgotPassword'])
+  })
+
+  it('email verification only with sendVerificationEmail', async () => {
+    expect(names(await methodsOf({ emailVerification: { sendOnSignUp: true } }))).toEqual([])
+    expect(names(await methodsOf({ emailVerification: { sendVerificationEmail: send } }))).toEqual([
+      'emailVerification',
+    ])
   })
 
   it('social providers alone, and generic OAuth alone', async () => {

@@ -38,12 +38,17 @@ const otpSubjects = {
 
 /**
  * The plugins the admin's controls stand for, each switched off by naming it in DEMO_PLUGINS_OFF
- * (a comma list: magicLink, twoFactor, passkey, emailOTP, multiSession, genericOAuth), so the
- * browser tests can show that a control is absent when its plugin is.
+ * (a comma list: admin, magicLink, twoFactor, passkey, emailOTP, multiSession, genericOAuth), so
+ * the browser tests can show that a control is absent when its plugin is.
  */
+const pluginsOff = new Set(
+  (process.env.DEMO_PLUGINS_OFF ?? '').split(',').map((name) => name.trim()),
+)
+
 function optionalPlugins() {
-  const off = new Set((process.env.DEMO_PLUGINS_OFF ?? '').split(',').map((name) => name.trim()))
   const plugins = {
+    // `editor`: may open /admin (dev/collections/Users.ts), with a user's rights in Better Auth.
+    admin: () => admin({ roles: { admin: adminAc, user: userAc, editor: userAc } }),
     magicLink: () =>
       magicLink({
         sendMagicLink: async ({ email, url }) =>
@@ -98,7 +103,7 @@ function optionalPlugins() {
       }),
   } satisfies Record<string, () => BetterAuthPlugin>
   return Object.entries(plugins)
-    .filter(([name]) => !off.has(name))
+    .filter(([name]) => !pluginsOff.has(name))
     .map(([, plugin]) => plugin())
 }
 
@@ -113,6 +118,15 @@ function createAuth() {
     baseURL: serverURL,
     secret: betterAuthSecret,
     database,
+    emailVerification: {
+      sendVerificationEmail: async ({ user, url }) =>
+        sendMail({
+          to: user.email,
+          subject: 'Verify your email address',
+          text: 'Confirm this address:',
+          url,
+        }),
+    },
     emailAndPassword: {
       enabled: true,
       sendResetPassword: async ({ user, url }) =>
@@ -137,9 +151,13 @@ function createAuth() {
         },
       },
     },
+    // Without the admin plugin the role is a field of the demo's own, which no request sets.
+    ...(pluginsOff.has('admin') && {
+      user: {
+        additionalFields: { role: { type: 'string', input: false, defaultValue: 'user' } },
+      },
+    }),
     plugins: [
-      // `editor`: may open /admin (dev/collections/Users.ts), with a user's rights in Better Auth.
-      admin({ roles: { admin: adminAc, user: userAc, editor: userAc } }),
       ...optionalPlugins(),
       payloadBetterAuthPlugin<User>({
         payloadConfig: config,
@@ -150,7 +168,7 @@ function createAuth() {
         mapUserToPayload: (user) => ({
           email: user.email,
           name: typeof user.name === 'string' ? user.name : '',
-          role: user.role === 'admin' ? 'admin' : 'user',
+          role: (user as { role?: unknown }).role === 'admin' ? 'admin' : 'user',
         }),
         // The way back: an admin's edit of these fields in /admin is carried out by Better Auth
         // (its admin plugin decides who may), so the next reconcile keeps it.

@@ -10,6 +10,12 @@ import {
   type Plugin,
   type RequestContext,
 } from 'payload'
+import { ADMIN_CONSOLE_PLUGIN_ID } from '../better-auth/adminConsolePlugin.ts'
+import {
+  type AdminConsoleOptions,
+  withAdminConsole,
+  withConsoleFields,
+} from '../payload/adminConfig.ts'
 import { credentialsStrategy } from '../payload/credentials/index.ts'
 import { withBetterAuthMe } from '../payload/meHook.ts'
 import { adminRoleAccess, DEFAULT_ADMIN_ROLES, nobody, selfOnly } from '../payload/usersAccess.ts'
@@ -56,6 +62,25 @@ export interface BetterAuthCollectionsOptions {
      */
     betterAuthURL?: string
   }
+  /**
+   * The admin as Better Auth's console (login, forgot/reset password, account security, the
+   * user-management panel, the impersonation banner, `/api/<users>/:id/2fa/*`). On when `session`
+   * is set and Better Auth's plugins include `payloadAdminConsole()` (it serves what the views
+   * ask); `false` turns it off. The URLs default to Better Auth's `baseURL` (browsers) and
+   * `session.betterAuthURL` (this server).
+   */
+  adminConsole?:
+    | false
+    | {
+        /** Where browsers reach Better Auth, e.g. `https://example.com`. */
+        externalBaseURL?: string
+        /** Where this server reaches Better Auth, e.g. `http://127.0.0.1:3000`. */
+        internalBaseURL?: string
+        /** Replace Payload's login, forgot and reset views. Default true. */
+        loginView?: boolean
+        /** The user-management panel on other users' documents. Default true. */
+        userManagement?: boolean
+      }
 }
 
 const closed = () => false
@@ -123,12 +148,65 @@ export function buildBetterAuthCollections(
   return result
 }
 
-/** A Payload plugin adding Better Auth's collections to the config (see `buildBetterAuthCollections`). */
+/**
+ * A Payload plugin adding Better Auth's collections to the config (see `buildBetterAuthCollections`),
+ * and, with `payloadAdminConsole()` in Better Auth's plugins, the admin as Better Auth's console.
+ */
 export function betterAuthCollections(options: BetterAuthCollectionsOptions): Plugin {
-  return (config: Config): Config => ({
-    ...config,
-    collections: buildBetterAuthCollections(options, config.collections ?? []),
-  })
+  return (config: Config): Config => {
+    const collections = buildBetterAuthCollections(options, config.collections ?? [])
+    const adminConsole = adminConsoleOptions(options)
+    if (!adminConsole) return { ...config, collections }
+    return {
+      ...config,
+      ...withAdminConsole(config, adminConsole.usersSlug, adminConsole),
+      collections: collections.map((collection) =>
+        collection.slug === adminConsole.usersSlug
+          ? withConsoleFields(collection, adminConsole)
+          : collection,
+      ),
+    }
+  }
+}
+
+/** The console's settings in this topology, or undefined when it is off. */
+function adminConsoleOptions(
+  options: BetterAuthCollectionsOptions,
+): AdminConsoleOptions | undefined {
+  const { adminConsole, session, betterAuthOptions } = options
+  if (adminConsole === false || !session) return undefined
+  const served = betterAuthOptions.plugins?.some((plugin) => plugin.id === ADMIN_CONSOLE_PLUGIN_ID)
+  if (!served) {
+    if (adminConsole === undefined) return undefined
+    throw new Error(
+      `payload-better-auth: \`adminConsole\` needs Better Auth to serve the admin's views: add ` +
+        `payloadAdminConsole() (from 'payload-better-auth/adapter') to betterAuth({ plugins }) and ` +
+        `to the betterAuthOptions given to betterAuthCollections, or set adminConsole: false.`,
+    )
+  }
+  const basePath = betterAuthOptions.basePath ?? '/api/auth'
+  const { baseURL } = betterAuthOptions
+  const configured = typeof baseURL === 'string' && baseURL ? baseURL.replace(/\/$/, '') : undefined
+  const reached = session.betterAuthURL?.endsWith(basePath)
+    ? session.betterAuthURL.slice(0, -basePath.length)
+    : undefined
+  const externalBaseURL = adminConsole?.externalBaseURL ?? configured ?? reached
+  const internalBaseURL = adminConsole?.internalBaseURL ?? reached ?? configured
+  if (!externalBaseURL || !internalBaseURL) {
+    throw new Error(
+      `payload-better-auth: the admin console needs Better Auth's URL: set \`baseURL\` in the ` +
+        `Better Auth options (a string), or adminConsole.externalBaseURL and internalBaseURL.`,
+    )
+  }
+  return {
+    externalBaseURL,
+    internalBaseURL,
+    basePath,
+    usersSlug: storedModels(betterAuthOptions).get('user')?.slug ?? 'user',
+    loginView: adminConsole?.loginView !== false,
+    userManagement: adminConsole?.userManagement !== false,
+    userIdField: 'id',
+  }
 }
 
 function sessionStrategy(

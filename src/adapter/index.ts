@@ -1,3 +1,4 @@
+export { ADMIN_CONSOLE_PLUGIN_ID, payloadAdminConsole } from '../better-auth/adminConsolePlugin.ts'
 export {
   type BetterAuthCollectionsOptions,
   betterAuthCollections,

@@ -28,6 +28,9 @@ export function authMethods(options: BetterAuthOptions): AuthMethod[] {
     if (password.sendResetPassword) methods.push({ method: 'forgotPassword' })
     if (plugins.has('username')) methods.push({ method: 'username' })
   }
+  if (options.emailVerification?.sendVerificationEmail) {
+    methods.push({ method: 'emailVerification' })
+  }
   if (plugins.has('magic-link')) methods.push({ method: 'magicLink' })
   if (plugins.has('email-otp')) methods.push({ method: 'emailOTP' })
   if (plugins.has('passkey')) methods.push({ method: 'passkey' })

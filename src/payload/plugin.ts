@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { type Config, deepMerge, type Plugin } from 'payload'
+import type { Config, Plugin } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
-import { ACCOUNT_SECURITY_PATH } from './admin/accountSecurityLogic.ts'
-import { betterAuthTranslations } from './admin/translations.ts'
-import { userManagementField } from './admin/userManagementField.ts'
+import { type AdminConsoleOptions, withAdminConsole, withConsoleFields } from './adminConfig.ts'
 import { narrowAccessForApiKeys } from './apiKeyPermissions.ts'
 import { betterAuthApi } from './betterAuthApi.ts'
 import { credentialsStrategy } from './credentials/index.ts'
 import { defaultAccessWarning, rulesOnPayloadDefault } from './defaultAccessWarning.ts'
-import { twoFactorEndpoints } from './endpoints/twoFactor.ts'
 import { writeThroughHooks } from './hooks/writeThrough.ts'
 import { endBetterAuthSessionOnLogout } from './logout.ts'
 import { mirrorCollections } from './mirrorCollections.ts'
-import type { BetterAuthLoginViewConfig, BetterAuthPayloadPluginOptions } from './options.ts'
+import type { BetterAuthPayloadPluginOptions } from './options.ts'
 import { announcePayloadStart } from './startup.ts'
 import { createSyncGuard } from './syncGuard.ts'
 import { DEFAULT_ADMIN_ROLES } from './usersAccess.ts'
@@ -84,7 +81,18 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
           call: betterAuthApi({ baseURL: `${client.internalBaseURL}${basePath}` }),
           isSyncWrite: (req) => syncWrite({ req }),
         })
-    const users = usersCollection({
+    const adminConsole: AdminConsoleOptions | undefined = disabled
+      ? undefined
+      : {
+          externalBaseURL: client.externalBaseURL,
+          internalBaseURL: client.internalBaseURL,
+          basePath,
+          usersSlug,
+          loginView: options.adminLoginView !== false,
+          userManagement: options.adminUserManagement !== false,
+          userIdField: 'baUserId',
+        }
+    const synced = usersCollection({
       existing,
       usersSlug,
       slugs,
@@ -93,15 +101,8 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       writeThrough,
       strategy,
       afterLogout,
-      accountSecurity: !disabled,
-      endpoints: disabled
-        ? undefined
-        : twoFactorEndpoints({ baseURL: `${client.internalBaseURL}${basePath}`, usersSlug }),
-      manageField:
-        disabled || options.adminUserManagement === false
-          ? undefined
-          : userManagementField({ baseURL: `${client.externalBaseURL}${basePath}` }),
     })
+    const users = adminConsole ? withConsoleFields(synced, adminConsole) : synced
     const mirrors = mirrorCollections({
       slugs,
       usersSlug,
@@ -118,32 +119,7 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
         disabled || config.csrf?.includes(siteOrigin)
           ? config.csrf
           : [...(config.csrf ?? []), siteOrigin],
-      // The app's own strings win over ours (a translation of them is one file).
-      i18n: {
-        ...config.i18n,
-        translations: deepMerge(betterAuthTranslations, config.i18n?.translations ?? {}),
-      },
-      admin: adminConfig(config.admin, {
-        usersSlug,
-        betterAuthBaseURL: disabled ? undefined : `${client.externalBaseURL}${basePath}`,
-        accountSecurityView: disabled
-          ? undefined
-          : {
-              externalBaseURL: client.externalBaseURL,
-              internalBaseURL: client.internalBaseURL,
-              basePath,
-              usersSlug,
-            },
-        loginView:
-          !disabled && options.adminLoginView !== false
-            ? {
-                externalBaseURL: client.externalBaseURL,
-                internalBaseURL: client.internalBaseURL,
-                basePath,
-                usersSlug,
-              }
-            : undefined,
-      }),
+      ...withAdminConsole(config, usersSlug, adminConsole),
       collections: existing
         ? [...collections.map((c) => (c === existing ? users : c)), ...mirrors]
         : [users, ...collections, ...mirrors],
@@ -180,97 +156,5 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
       }
     }
     return next
-  }
-}
-
-/**
- * The admin signs in as `usersSlug`, through the Better Auth login view when it is on. An app's own
- * login view (`admin.components.views.login`) wins.
- */
-function adminConfig(
-  admin: Config['admin'],
-  {
-    usersSlug,
-    loginView,
-    accountSecurityView,
-    betterAuthBaseURL,
-  }: {
-    usersSlug: string
-    loginView?: BetterAuthLoginViewConfig
-    accountSecurityView?: BetterAuthLoginViewConfig
-    /** Better Auth as the browser reaches it; absent when the plugin is disabled. */
-    betterAuthBaseURL?: string
-  },
-): Config['admin'] {
-  const views = admin?.components?.views ?? {}
-  // The signed-in user's account security (linked from their own document); an app's own view
-  // under the same key wins.
-  const accountSecurity = accountSecurityView && {
-    betterAuthAccountSecurity: {
-      path: ACCOUNT_SECURITY_PATH,
-      exact: true,
-      Component: {
-        path: 'payload-better-auth/rsc#AccountSecurityView',
-        serverProps: { betterAuth: accountSecurityView },
-      },
-    },
-  }
-  return {
-    ...admin,
-    user: admin?.user ?? usersSlug,
-    components: {
-      ...admin?.components,
-      // The impersonation banner above every admin page (it renders nothing otherwise).
-      header: betterAuthBaseURL
-        ? [
-            {
-              path: 'payload-better-auth/rsc#ImpersonationBanner',
-              serverProps: { betterAuthBaseURL },
-            },
-            ...(admin?.components?.header ?? []),
-          ]
-        : admin?.components?.header,
-      views: {
-        ...accountSecurity,
-        ...(loginView && !views.login
-          ? {
-              ...views,
-              login: {
-                // Where Payload sends signed-out visitors: its `admin.routes.login`.
-                path: admin?.routes?.login ?? '/login',
-                Component: {
-                  path: 'payload-better-auth/rsc#BetterAuthLoginView',
-                  serverProps: { betterAuth: loginView },
-                },
-              },
-              // Better Auth's forgot-password flow in place of Payload's (an app's own wins).
-              ...(views.forgot
-                ? {}
-                : {
-                    forgot: {
-                      path: admin?.routes?.forgot ?? '/forgot',
-                      exact: true,
-                      Component: {
-                        path: 'payload-better-auth/rsc#BetterAuthForgotPasswordView',
-                        serverProps: { betterAuth: loginView },
-                      },
-                    },
-                  }),
-              ...(views.reset
-                ? {}
-                : {
-                    reset: {
-                      path: admin?.routes?.reset ?? '/reset',
-                      exact: true,
-                      Component: {
-                        path: 'payload-better-auth/rsc#BetterAuthResetPasswordView',
-                        serverProps: { betterAuth: loginView },
-                      },
-                    },
-                  }),
-            }
-          : views),
-      },
-    },
   }
 }

@@ -1,4 +1,4 @@
-import type { CollectionAfterLogoutHook, CollectionConfig, Endpoint, Field } from 'payload'
+import type { CollectionAfterLogoutHook, CollectionConfig, Field } from 'payload'
 import { type MirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
 import type { writeThroughHooks } from './hooks/writeThrough.ts'
 import { withBetterAuthMe } from './meHook.ts'
@@ -17,12 +17,6 @@ interface UsersOptions {
   writeThrough?: ReturnType<typeof writeThroughHooks>
   /** Ends the Better Auth session on Payload's logout; absent when the plugin is disabled. */
   afterLogout?: CollectionAfterLogoutHook
-  /** More endpoints on the collection (two-factor); absent when the plugin is disabled. */
-  endpoints?: Endpoint[]
-  /** The user-management panel's field (Better Auth's admin actions on a user's document). */
-  manageField?: Field
-  /** A link to the account-security view on the signed-in user's own document. */
-  accountSecurity?: boolean
   /** The `better-auth` strategy; absent when the plugin is disabled. */
   strategy?: NonNullable<
     Exclude<CollectionConfig['auth'], boolean | undefined>['strategies']
@@ -47,9 +41,6 @@ export function usersCollection({
   writeThrough,
   strategy,
   afterLogout,
-  endpoints,
-  manageField,
-  accountSecurity,
 }: UsersOptions): CollectionConfig {
   const sync = guard.syncAccess(usersSlug)
   const syncedField = { create: sync, update: sync }
@@ -107,7 +98,6 @@ export function usersCollection({
       // `/me` for Better Auth credentials, which Payload would decode as its own JWT.
       ...(strategy ? { me: withBetterAuthMe(base.hooks) } : {}),
     },
-    endpoints: base.endpoints === false ? false : [...(endpoints ?? []), ...(base.endpoints ?? [])],
     fields: [
       ...base.fields,
       {
@@ -123,18 +113,6 @@ export function usersCollection({
       relationship(userAccountFields.emailPassword, slugs.emailPassword, false),
       relationship(userAccountFields.magicLink, slugs.magicLink, false),
       relationship(userAccountFields.social, slugs.social, true),
-      ...(accountSecurity ? [accountSecurityLinkField] : []),
-      ...(manageField ? [manageField] : []),
     ],
   }
-}
-
-/** Shows only on one's own document: a link to `<admin>/account/security`. */
-const accountSecurityLinkField: Field = {
-  name: 'betterAuthAccountSecurity',
-  type: 'ui',
-  admin: {
-    position: 'sidebar',
-    components: { Field: 'payload-better-auth/client#AccountSecurityLink' },
-  },
 }

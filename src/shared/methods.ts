@@ -15,6 +15,8 @@ export interface MethodOptions {
   forgotPassword: Record<string, never>
   /** The `username` plugin: sign in with a username too. */
   username: Record<string, never>
+  /** `emailVerification.sendVerificationEmail` is configured: a verification email can be sent. */
+  emailVerification: Record<string, never>
   magicLink: Record<string, never>
   /** The `email-otp` plugin: a one-time code by email, for sign-in. */
   emailOTP: Record<string, never>

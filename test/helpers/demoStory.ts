@@ -118,6 +118,8 @@ export function describeDemoStory(
     }, 60_000)
 
     let visitors = 0
+    /** The first failed step: the later ones build on it, so they are skipped. */
+    let failed: string | undefined
     const prefix = `${title.replace(/\W+/g, '-').toLowerCase()}-${topology.name}`
     body({
       server: () => server,
@@ -136,9 +138,11 @@ export function describeDemoStory(
           name,
           async (context) => {
             if (skipped) return context.skip()
+            if (failed) return context.skip(`after the failed step "${failed}"`)
             try {
               await run()
             } catch (error) {
+              failed = name
               throw new Error(
                 `${String(error)}\n--- server output ---\n${server.output().slice(-4000)}`,
               )

@@ -29,6 +29,11 @@ import { SessionsControl } from './userManagement/SessionsControl.tsx'
 export interface UserManagementProps {
   /** Better Auth's base URL as the browser reaches it, e.g. `http://localhost:3000/api/auth`. */
   baseURL: string
+  /**
+   * The form field holding the user's Better Auth id: `baUserId` (synced topology, the default)
+   * or `id` (shared database: the document's own id).
+   */
+  userIdField?: 'baUserId' | 'id'
 }
 
 /** Each control, and the admin plugin permission it needs (asked of Better Auth, one by one). */
@@ -56,7 +61,10 @@ type Loaded =
  * password, verification email, two-factor reset. Shown on another user's document only, each
  * control only when its Better Auth plugin is on and the admin plugin allows the acting user.
  */
-export function UserManagement({ baseURL }: UserManagementProps): ReactNode {
+export function UserManagement({
+  baseURL,
+  userIdField = 'baUserId',
+}: UserManagementProps): ReactNode {
   const t = useBetterAuthTranslation()
   const { id } = useDocumentInfo()
   const { user: actingUser } = useAuth()
@@ -64,7 +72,11 @@ export function UserManagement({ baseURL }: UserManagementProps): ReactNode {
   const baUserId = useFormFields(([fields]) => fields.baUserId?.value)
   const email = useFormFields(([fields]) => fields.email?.value)
   const other = id !== undefined && actingUser != null && String(actingUser.id) !== String(id)
-  const userId = typeof baUserId === 'string' && baUserId ? baUserId : null
+  const betterAuthId = userIdField === 'id' ? id : baUserId
+  const userId =
+    (typeof betterAuthId === 'string' || typeof betterAuthId === 'number') && betterAuthId !== ''
+      ? String(betterAuthId)
+      : null
 
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' })
   const [target, setTarget] = useState<ManagedUser | null>(null)
@@ -136,6 +148,7 @@ export function UserManagement({ baseURL }: UserManagementProps): ReactNode {
   const withPassword = findMethod(methods, 'emailAndPassword')
   const forgotPassword = findMethod(methods, 'forgotPassword')
   const twoFactor = findMethod(methods, 'twoFactor')
+  const verification = findMethod(methods, 'emailVerification')
 
   return (
     <Section title={t('manageTitle')}>
@@ -207,7 +220,7 @@ export function UserManagement({ baseURL }: UserManagementProps): ReactNode {
                 email={emailAddress}
               />
             )}
-            {withPassword && rights.update && emailAddress && target?.emailVerified !== true && (
+            {verification && rights.update && emailAddress && target?.emailVerified !== true && (
               <Button
                 buttonStyle="secondary"
                 size="small"

@@ -12,6 +12,11 @@ export interface TwoFactorEndpointsOptions {
   /** Better Auth's base path as this server reaches it, e.g. `http://localhost:3000/api/auth`. */
   baseURL: string
   usersSlug: string
+  /**
+   * The users field holding a user's Better Auth id: `baUserId` (synced topology, the default) or
+   * `id` (shared database: the document is Better Auth's user).
+   */
+  userIdField?: 'baUserId' | 'id'
   timeoutMs?: number
 }
 
@@ -38,7 +43,7 @@ export function twoFactorEndpoints(options: TwoFactorEndpointsOptions): Endpoint
 }
 
 async function handle(
-  { baseURL, usersSlug, timeoutMs = 10_000 }: TwoFactorEndpointsOptions,
+  { baseURL, usersSlug, userIdField = 'baUserId', timeoutMs = 10_000 }: TwoFactorEndpointsOptions,
   action: Action,
   req: PayloadRequest,
 ): Promise<Response> {
@@ -77,11 +82,19 @@ async function handle(
     .findByID({ collection: usersSlug, id, depth: 0, overrideAccess: true, disableErrors: true })
     .catch(() => null)
   if (!target) throw refuse(`No user has id ${id}.`, 404)
-  const baUserId = (target as { baUserId?: unknown }).baUserId
-  if (typeof baUserId !== 'string' || !baUserId) {
+  const betterAuthId = (target as Record<string, unknown>)[userIdField]
+  if (
+    (typeof betterAuthId !== 'string' && typeof betterAuthId !== 'number') ||
+    betterAuthId === ''
+  ) {
     throw refuse(`User ${id} has no Better Auth identity yet; nothing to reset.`, 409)
   }
-  return forward(`${baseURL}${RESET_TWO_FACTOR_PATH}`, { userId: baUserId }, req, timeoutMs)
+  return forward(
+    `${baseURL}${RESET_TWO_FACTOR_PATH}`,
+    { userId: String(betterAuthId) },
+    req,
+    timeoutMs,
+  )
 }
 
 /** The JSON body (an object), or a 400. An empty body is `{}`. */
