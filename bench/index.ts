@@ -20,6 +20,7 @@ import {
 import { reachable } from '../test/setup/reachable.ts'
 import { type Comparison, compare, percentile } from './measure.ts'
 import { benchRequestAuth } from './requestAuth.ts'
+import { benchSignUpAtScale } from './scale.ts'
 import { benchSharedDatabase } from './sharedDatabase.ts'
 import { benchSync } from './sync.ts'
 
@@ -275,6 +276,10 @@ console.log('Better Auth -> Payload sync (SQLite storage, Payload on SQLite)')
 const sync = await benchSync(scratch)
 console.table(sync.signUps)
 console.table(sync.reconcile)
+console.log(
+  'Sign-up -> Payload with many session keys in Redis (private redis-server; Payload on SQLite)',
+)
+console.table(await benchSignUpAtScale(scratch))
 console.log(
   'Shared database: Better Auth through payloadAdapter vs its Kysely adapter, one SQLite file, no secondary storage (ratio = payloadAdapter time / kysely time)',
 )

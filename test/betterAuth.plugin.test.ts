@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 import { createMemoryEventBus, createRedisEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage, createRedisStorage } from 'payload-better-auth/storage'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { createDurableQueue } from '../src/better-auth/durableQueue.ts'
 import { payloadBetterAuthPlugin } from '../src/index.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
 import { eventually } from './helpers/eventually.ts'
@@ -255,6 +256,54 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
       await eventually(async () =>
         expect(await mirrored(app.payload, response.user.id)).toBeDefined(),
       )
+    })
+
+    it('list dead letters and retry one: the user reaches Payload', async () => {
+      const { response } = await signUp('dead-letter@example.com')
+      const group = `user:${response.user.id}`
+      await app.payload.delete({
+        collection: 'users',
+        where: { baUserId: { equals: response.user.id } },
+      })
+      // The plugin's queue, as a worker that found Payload down on its one attempt left it.
+      const down = createDurableQueue({
+        storage,
+        maxAttempts: 1,
+        run: async () => {
+          throw new Error('Payload is down')
+        },
+      })
+      await down.enqueue({ op: 'ensure', userId: response.user.id }, { runNow: true })
+
+      expect((await call('/reconcile/dead-letters')).status).toBe(401)
+      const listed = await call('/reconcile/dead-letters?limit=1000', {
+        headers: { 'x-reconcile-token': RECONCILE_TOKEN },
+      })
+      expect(listed.status).toBe(200)
+      const { total, deadLetters } = (await listed.json()) as {
+        total: number
+        deadLetters: Array<{ group: string; lastError: string; attempts: number }>
+      }
+      expect(total).toBeGreaterThanOrEqual(1)
+      expect(deadLetters.find((letter) => letter.group === group)).toMatchObject({
+        lastError: 'Payload is down',
+        attempts: 1,
+      })
+
+      expect((await post('/reconcile/retry', '{"group": 5}')).status).toBe(400)
+      const unknown = await post('/reconcile/retry', '{"group": "user:nobody"}')
+      expect(unknown.status).toBe(404)
+      expect(await unknown.text()).toMatch(/dead-letters/)
+      const retried = await post('/reconcile/retry', JSON.stringify({ group }))
+      expect(retried.status).toBe(200)
+      expect(await retried.json()).toEqual({ queued: [group] })
+      await eventually(async () =>
+        expect(await mirrored(app.payload, response.user.id)).toBeDefined(),
+      )
+      const after = (await (
+        await call('/reconcile/dead-letters', { headers: { 'x-reconcile-token': RECONCILE_TOKEN } })
+      ).json()) as { deadLetters: Array<{ group: string }> }
+      expect(after.deadLetters.some((letter) => letter.group === group)).toBe(false)
     })
 
     it('methods and warmup are public', async () => {

@@ -96,9 +96,10 @@ function queueContract(name: string, open: () => Promise<{ stores: ListableStora
       await queue.enqueue({ op: 'delete', userId: 'u1' })
       await queue.enqueue({ op: 'ensure', userId: 'u2' })
       await queue.enqueue({ op: 'reconcile' })
+      // One task per group: the newest of u1's three supersedes the others.
       expect(await queue.status()).toMatchObject({
-        queueSize: 5,
-        userOperationTasks: 4,
+        queueSize: 3,
+        userOperationTasks: 2,
         fullReconcileTasks: 1,
       })
       expect(await queue.drain()).toBe(3)
@@ -154,6 +155,12 @@ queueContract('memory', async () => {
   return { stores: [storage, storage] }
 })
 
+// A custom storage with the key-value calls and listKeys but no syncQueue: the scanning fallback.
+queueContract('a custom storage with listKeys only', async () => {
+  const { syncQueue: _, ...custom } = createMemoryStorage()
+  return { stores: [custom, custom] }
+})
+
 const dir = tempDir('queue')
 let files = 0
 queueContract('sqlite', async () => {
@@ -185,11 +192,11 @@ describe('durable queue across a killed process', () => {
     expect(new Set(ran.map((task) => (task as { userId: string }).userId)).size).toBe(50)
   })
 
-  it('refuses a storage without listKeys, saying what to do', () => {
-    const { listKeys: _, ...withoutList } = createMemoryStorage()
+  it('refuses a storage with neither syncQueue nor listKeys, saying what to do', () => {
+    const { listKeys: _, syncQueue: __, ...bare } = createMemoryStorage()
     expect(() =>
-      createDurableQueue({ storage: withoutList as SecondaryStorage, run: async () => {} }),
-    ).toThrow(/listKeys/)
+      createDurableQueue({ storage: bare as SecondaryStorage, run: async () => {} }),
+    ).toThrow(/syncQueue.*listKeys|listKeys.*syncQueue/s)
   })
 })
 
@@ -226,21 +233,114 @@ describeWithRedis('durable queue on Redis', (url) => {
   })
 })
 
-describe('durable queue when idle', () => {
-  it('does not list keys (a keyspace scan on Redis) while every queued task is settled', async () => {
+describe('durable queue without key listing', () => {
+  it('never lists keys on a storage with syncQueue: not to find work, report or retry', async () => {
     const storage = createMemoryStorage()
     const listing = vi.spyOn(storage, 'listKeys')
-    const { run } = recorder()
-    const queue = createDurableQueue({ storage, run })
+    const { state, run } = recorder()
+    const queue = createDurableQueue({ storage, run, maxAttempts: 1 })
     expect(await queue.drain()).toBe(0)
     await queue.enqueue({ op: 'ensure', userId: 'u1' }, { runNow: true })
-    await queue.enqueue({ op: 'ensure', userId: 'u1' })
-    await queue.enqueue({ op: 'ensure', userId: 'u1' })
-    listing.mockClear()
-    expect(await queue.drain()).toBe(1) // two tasks of one user pending: listed and applied
-    expect(listing).toHaveBeenCalled()
-    listing.mockClear()
-    expect(await queue.drain()).toBe(0)
+    await queue.enqueue({ op: 'ensure', userId: 'u2' })
+    await queue.enqueue({ op: 'ensure', userId: 'u2' })
+    expect(await queue.drain()).toBe(1)
+    state.failing = true
+    await queue.enqueue({ op: 'ensure', userId: 'u3' }, { runNow: true })
+    await queue.status()
+    await queue.deadLetters()
+    state.failing = false
+    await queue.retry()
+    expect(await queue.drain()).toBe(1)
     expect(listing).not.toHaveBeenCalled()
+  })
+})
+
+describe('dead letters', () => {
+  it('are listed with their reason, retried one or all, and expire after deadLetterTtlMs', async () => {
+    const storage = createMemoryStorage()
+    const { ran, state, run } = recorder()
+    const queue = createDurableQueue({ storage, run, maxAttempts: 2, backoffBaseMs: 1 })
+    state.failing = true
+    for (const userId of ['a', 'b', 'c']) {
+      await queue.enqueue({ op: 'ensure', userId }, { runNow: true })
+    }
+    await eventually(async () => {
+      await queue.drain()
+      expect((await queue.status()).deadLetters).toBe(3)
+    })
+    const dead = await queue.deadLetters()
+    expect(dead.map((letter) => letter.group).sort()).toEqual(['user:a', 'user:b', 'user:c'])
+    expect(dead[0]).toMatchObject({ attempts: 2, lastError: 'Payload unreachable' })
+    expect(await queue.retry('user:nobody')).toEqual([])
+
+    state.failing = false
+    expect(await queue.retry('user:b')).toEqual(['user:b'])
+    expect(await queue.drain()).toBe(1)
+    expect(ran).toEqual([{ op: 'ensure', userId: 'b' }])
+    expect((await queue.status()).deadLetters).toBe(2)
+    expect((await queue.retry()).sort()).toEqual(['user:a', 'user:c'])
+    expect(await queue.drain()).toBe(2)
+    expect(await queue.status()).toMatchObject({ deadLetters: 0, queueSize: 0 })
+
+    const shortLived = createDurableQueue({ storage, run, maxAttempts: 1, deadLetterTtlMs: 50 })
+    state.failing = true
+    await shortLived.enqueue({ op: 'ensure', userId: 'd' }, { runNow: true })
+    expect((await shortLived.status()).deadLetters).toBe(1)
+    await sleep(120)
+    expect((await shortLived.status()).deadLetters).toBe(0)
+    expect(await shortLived.deadLetters()).toEqual([])
+  })
+})
+
+describe('tasks queued before syncQueue', () => {
+  it('are adopted at start, backoff and dead letters included, and then run', async () => {
+    const storage = createMemoryStorage()
+    const { ran, run } = recorder()
+    // The keys a version without syncQueue wrote: a task per key (the newest of a group wins),
+    // its `notBefore` inside; dead letters under `queue:dead:`.
+    const task = (seq: number, group: string, body: object) =>
+      storage.set(`queue:task:${group}:${String(seq).padStart(16, '0')}`, JSON.stringify(body))
+    const fresh = { attempts: 0, notBefore: 0, enqueuedAt: 1 }
+    await task(1, 'user:waiting', { task: { op: 'delete', userId: 'waiting' }, ...fresh })
+    await task(2, 'user:waiting', { task: { op: 'ensure', userId: 'waiting' }, ...fresh })
+    await task(3, 'user:later', {
+      task: { op: 'ensure', userId: 'later' },
+      ...fresh,
+      notBefore: Date.now() + 60_000,
+    })
+    await task(4, 'reconcile', { task: { op: 'reconcile' }, ...fresh })
+    await task(5, 'user:retried', {
+      task: { op: 'ensure', userId: 'retried' },
+      ...fresh,
+      attempts: 2,
+    })
+    await storage.set(
+      'queue:dead:user:dead:0000000000000006',
+      JSON.stringify({
+        task: { op: 'delete', userId: 'dead' },
+        ...fresh,
+        attempts: 8,
+        lastError: 'x',
+      }),
+    )
+
+    const upgraded = createDurableQueue({ storage, run })
+    expect(await upgraded.adoptLegacyTasks()).toBe(5)
+    expect(await storage.listKeys('queue:task:')).toEqual([])
+    expect(await storage.listKeys('queue:dead:')).toEqual([])
+    expect(await upgraded.status()).toMatchObject({ queueSize: 4, deadLetters: 1 })
+    expect(await upgraded.drain()).toBe(3) // `later` still waits out its delay
+    expect(ran).toHaveLength(3)
+    expect(ran).toEqual(
+      expect.arrayContaining([
+        { op: 'ensure', userId: 'waiting' },
+        { op: 'reconcile' },
+        { op: 'ensure', userId: 'retried' },
+      ]),
+    )
+    expect(await upgraded.deadLetters()).toMatchObject([
+      { group: 'user:dead', task: { op: 'delete', userId: 'dead' }, attempts: 8, lastError: 'x' },
+    ])
+    expect(await upgraded.adoptLegacyTasks()).toBe(0)
   })
 })

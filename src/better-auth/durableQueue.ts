@@ -1,18 +1,12 @@
-import {
-  QUEUE_DEAD_PREFIX,
-  QUEUE_SEQUENCE_KEY,
-  QUEUE_SETTLED_KEY,
-  QUEUE_TASK_PREFIX,
-  queueDeadKey,
-  queueLeaseKey,
-  queueTaskKey,
-} from '../shared/keys.ts'
-import type { ListableStorage, SecondaryStorage } from '../storage/types.ts'
+import { QUEUE_DEAD_PREFIX, QUEUE_TASK_PREFIX, queueLeaseKey } from '../shared/keys.ts'
+import { keyValueSyncQueue, parseTaskKey } from '../storage/syncQueue/keyValue.ts'
+import type { SecondaryStorage, SyncQueueStore } from '../storage/types.ts'
 
 // The sync's task queue, kept in the shared storage so that a restart loses nothing and every
-// Better Auth instance sees the same tasks. Tasks are idempotent and grouped per user: only the
-// newest task of a group runs (ensure and delete re-read Better Auth's state), older ones are
-// superseded. A lease key makes one worker, in whichever process, run a group at a time.
+// Better Auth instance sees the same tasks. Tasks are idempotent and grouped per user: a group
+// holds only its newest task (ensure and delete re-read Better Auth's state), which supersedes the
+// older ones. A lease key makes one worker, in whichever process, run a group at a time. Work is
+// found through the storage's `syncQueue` (a due-time index), never by listing keys.
 
 export type QueueTask =
   | { op: 'ensure'; userId: string }
@@ -22,10 +16,19 @@ export type QueueTask =
 interface StoredTask {
   task: QueueTask
   attempts: number
-  /** Epoch ms before which a retry must not run. */
-  notBefore: number
   enqueuedAt: number
   lastError?: string
+}
+
+/** A task that failed `maxAttempts` times, kept for `deadLetterTtlMs` (`GET /reconcile/dead-letters`). */
+export interface DeadLetter {
+  /** `user:<id>` or `reconcile`: what `retry` takes. */
+  group: string
+  task: QueueTask
+  attempts: number
+  lastError: string | null
+  enqueuedAt: string
+  diedAt: string
 }
 
 export interface DurableQueueOptions {
@@ -38,6 +41,8 @@ export interface DurableQueueOptions {
   backoffBaseMs?: number
   /** Default 300 000 (5 min). */
   backoffMaxMs?: number
+  /** How long a dead letter is kept. Default 7 days. */
+  deadLetterTtlMs?: number
   /** How long a worker may hold a user's group before another may take over (s). Default 120. */
   leaseSeconds?: number
   /** The same for the full reconcile, which takes minutes on large user bases (s). Default 1 800. */
@@ -66,35 +71,49 @@ export interface DurableQueue {
    * `delayMs`, no worker runs it before then (someone else is writing that user right now).
    */
   enqueue(task: QueueTask, options?: { runNow?: boolean; delayMs?: number }): Promise<boolean>
-  /** Runs every due group once; returns how many tasks were applied. */
+  /** Runs the due groups once (a page of them); returns how many tasks were applied. */
   drain(): Promise<number>
   status(): Promise<QueueStatus>
+  /** The newest dead letters, up to `limit`. */
+  deadLetters(limit?: number): Promise<DeadLetter[]>
+  /** Queues dead letters again (one group, or all of them); returns the groups queued. */
+  retry(group?: string): Promise<string[]>
+  /**
+   * Moves tasks and dead letters queued by a version without `syncQueue` (keys
+   * `queue:task:*`, `queue:dead:*`) into it; returns how many. One key listing, at start only.
+   */
+  adoptLegacyTasks(): Promise<number>
 }
 
-const SEQUENCE_TTL_SECONDS = 10 * 365 * 24 * 3600
+export const DEAD_LETTER_KIND = 'dead'
+const DRAIN_PAGE = 500
+const MAX_DEAD_LETTERS_LISTED = 1_000
+
+const groupOf = (task: QueueTask) => (task.op === 'reconcile' ? 'reconcile' : `user:${task.userId}`)
 
 /** What one attempt at a group came to. */
 type Outcome = 'applied' | 'failed' | 'waiting' | 'busy' | 'empty'
-const groupOf = (task: QueueTask) => (task.op === 'reconcile' ? 'reconcile' : `user:${task.userId}`)
 
-/** `queue:task:<group>:<seq>` → [group, seq] */
-function parseTaskKey(key: string): [string, number] {
-  const rest = key.slice(QUEUE_TASK_PREFIX.length)
-  const colon = rest.lastIndexOf(':')
-  return [rest.slice(0, colon), Number(rest.slice(colon + 1))]
+/** The storage's queue structures; a custom storage with only `listKeys` gets the scanning fallback. */
+export function syncQueueOf(storage: SecondaryStorage): SyncQueueStore {
+  const own = (storage as { syncQueue?: SyncQueueStore }).syncQueue
+  if (own) return own
+  const { listKeys } = storage
+  if (typeof listKeys === 'function') {
+    return keyValueSyncQueue({ ...storage, listKeys: listKeys.bind(storage) })
+  }
+  throw new TypeError(
+    'payloadBetterAuthPlugin: the storage has no `syncQueue` (the durable sync queue keeps its tasks there) and no listKeys(prefix) to fall back on. Use createSqliteStorage, createRedisStorage or createMemoryStorage, or give your storage `syncQueue` (see SyncQueueStore) or listKeys (which scans, fine for small deployments).',
+  )
 }
 
 export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
   const { storage, run } = options
-  if (typeof storage.listKeys !== 'function') {
-    throw new TypeError(
-      'payloadBetterAuthPlugin: the storage has no listKeys(prefix), which the durable sync queue needs. Use createSqliteStorage, createRedisStorage or createMemoryStorage, or add listKeys to your storage.',
-    )
-  }
-  const store = storage as ListableStorage
+  const queue = syncQueueOf(storage)
   const maxAttempts = options.maxAttempts ?? 8
   const baseMs = options.backoffBaseMs ?? 1_000
   const maxMs = options.backoffMaxMs ?? 300_000
+  const deadLetterTtlMs = options.deadLetterTtlMs ?? 7 * 24 * 3600 * 1000
   const leaseSeconds = (group: string) =>
     group === 'reconcile' ? (options.reconcileLeaseSeconds ?? 1_800) : (options.leaseSeconds ?? 120)
   const random = options.random ?? Math.random
@@ -108,27 +127,14 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
     return ceiling / 2 + random() * (ceiling / 2)
   }
 
-  /** Removes a task key and counts it settled (only if it was still there). */
-  async function removeTask(key: string) {
-    if ((await store.getAndDelete(key)) !== null) {
-      await store.increment(QUEUE_SETTLED_KEY, SEQUENCE_TTL_SECONDS)
-    }
-  }
-
   async function processGroup(group: string): Promise<Outcome> {
-    if ((await store.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return 'busy'
+    if ((await storage.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return 'busy'
     counters.active++
     try {
-      const keys = (await store.listKeys(`${QUEUE_TASK_PREFIX}${group}:`)).sort()
-      const newest = keys.at(-1)
-      if (!newest) return 'empty'
-      const raw = await store.get(newest)
-      if (!raw) return 'empty'
-      const stored = JSON.parse(raw) as StoredTask
-      if (stored.notBefore > Date.now()) return 'waiting'
-      const settle = async () => {
-        for (const key of keys) await removeTask(key)
-      }
+      const entry = await queue.read(group)
+      if (!entry) return 'empty'
+      if (entry.notBefore > Date.now()) return 'waiting'
+      const stored = JSON.parse(entry.task) as StoredTask
       try {
         await run(stored.task)
       } catch (error) {
@@ -137,94 +143,145 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
         counters.lastError = message
         const attempts = stored.attempts + 1
         if (attempts >= maxAttempts) {
-          const [, seq] = parseTaskKey(newest)
-          await store.set(
-            queueDeadKey(group, seq),
-            JSON.stringify({ ...stored, attempts, lastError: message }),
-          )
-          await settle()
+          const dead: DeadLetter = {
+            group,
+            task: stored.task,
+            attempts,
+            lastError: message,
+            enqueuedAt: new Date(stored.enqueuedAt).toISOString(),
+            diedAt: new Date().toISOString(),
+          }
+          await queue.keep(DEAD_LETTER_KIND, group, JSON.stringify(dead), deadLetterTtlMs)
+          await queue.settle(group, entry.version)
           log(
-            `[reconcile] ${stored.task.op} ${group} failed ${attempts} times, now a dead letter: ${message}`,
+            `[reconcile] ${stored.task.op} ${group} failed ${attempts} times, now a dead letter (POST /reconcile/retry queues it again): ${message}`,
           )
           return 'failed'
         }
         const delay = backoff(attempts)
-        for (const key of keys.slice(0, -1)) await removeTask(key)
-        await store.set(
-          newest,
-          JSON.stringify({
-            ...stored,
-            attempts,
-            notBefore: Date.now() + delay,
-            lastError: message,
-          }),
-        )
+        const retried: StoredTask = { ...stored, attempts, lastError: message }
+        // A newer task of the group, queued meanwhile, stays as it is: it runs next.
+        await queue.reschedule(group, entry.version, JSON.stringify(retried), Date.now() + delay)
         log(
           `[reconcile] ${stored.task.op} ${group} failed (attempt ${attempts}), retry in ${Math.round(delay)} ms: ${message}`,
         )
         return 'failed'
       }
-      await settle()
+      await queue.settle(group, entry.version)
       counters.processed++
       return 'applied'
     } finally {
       counters.active--
-      await store.delete(queueLeaseKey(group))
+      await storage.delete(queueLeaseKey(group))
+    }
+  }
+
+  async function enqueue(
+    task: QueueTask,
+    { runNow = false, delayMs = 0 }: { runNow?: boolean; delayMs?: number } = {},
+  ) {
+    const now = Date.now()
+    const stored: StoredTask = { task, attempts: 0, enqueuedAt: now }
+    const group = groupOf(task)
+    await queue.put(group, JSON.stringify(stored), now + delayMs)
+    if (!runNow) return false
+    // Another worker may hold the group (it saw the new task first): then wait for it to apply
+    // the task, so that "applied at once" holds whichever worker did it.
+    const deadline = Date.now() + runNowTimeoutMs
+    for (;;) {
+      const outcome = await processGroup(group)
+      if (outcome === 'applied') return true
+      if (outcome === 'failed' || outcome === 'waiting') return false
+      if ((await queue.read(group)) === null) return true
+      if (Date.now() > deadline) return false
+      await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
 
   return {
-    async enqueue(task, { runNow = false, delayMs = 0 } = {}) {
-      const seq = await store.increment(QUEUE_SEQUENCE_KEY, SEQUENCE_TTL_SECONDS)
-      const now = Date.now()
-      const stored: StoredTask = { task, attempts: 0, notBefore: now + delayMs, enqueuedAt: now }
-      await store.set(queueTaskKey(groupOf(task), seq), JSON.stringify(stored))
-      if (!runNow) return false
-      // Another worker may hold the group (it saw the new task first): then wait for it to apply
-      // the task, so that "applied at once" holds whichever worker did it.
-      const key = queueTaskKey(groupOf(task), seq)
-      const deadline = Date.now() + runNowTimeoutMs
-      for (;;) {
-        const outcome = await processGroup(groupOf(task))
-        if (outcome === 'applied') return true
-        if (outcome === 'failed' || outcome === 'waiting') return false
-        if ((await store.get(key)) === null) return true
-        if (Date.now() > deadline) return false
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
-    },
+    enqueue,
 
     async drain() {
-      // Every queued task settled: nothing to list (listing is a keyspace scan on Redis).
-      const [queued, settled] = await Promise.all([
-        store.get(QUEUE_SEQUENCE_KEY),
-        store.get(QUEUE_SETTLED_KEY),
-      ])
-      if ((Number(queued) || 0) <= (Number(settled) || 0)) return 0
-      const groups = new Set(
-        (await store.listKeys(QUEUE_TASK_PREFIX)).map((key) => parseTaskKey(key)[0]),
-      )
       let applied = 0
-      for (const group of groups) if ((await processGroup(group)) === 'applied') applied++
+      for (const group of await queue.due(Date.now(), DRAIN_PAGE)) {
+        if ((await processGroup(group)) === 'applied') applied++
+      }
       return applied
     },
 
     async status() {
-      const [tasks, dead] = await Promise.all([
-        store.listKeys(QUEUE_TASK_PREFIX),
-        store.listKeys(QUEUE_DEAD_PREFIX),
+      const [size, reconcile, dead] = await Promise.all([
+        queue.size(),
+        queue.read('reconcile'),
+        queue.count(DEAD_LETTER_KIND),
       ])
-      const reconcile = tasks.filter((key) => parseTaskKey(key)[0] === 'reconcile').length
+      const fullReconcileTasks = reconcile ? 1 : 0
       return {
-        queueSize: tasks.length,
-        userOperationTasks: tasks.length - reconcile,
-        fullReconcileTasks: reconcile,
+        queueSize: size,
+        userOperationTasks: size - fullReconcileTasks,
+        fullReconcileTasks,
         processing: counters.active > 0,
         processed: counters.processed,
         failed: counters.failed,
-        deadLetters: dead.length,
+        deadLetters: dead,
         lastError: counters.lastError,
       }
+    },
+
+    async deadLetters(limit = MAX_DEAD_LETTERS_LISTED) {
+      const records = await queue.list(DEAD_LETTER_KIND, Math.min(limit, MAX_DEAD_LETTERS_LISTED))
+      return records.map(({ value }) => JSON.parse(value) as DeadLetter)
+    },
+
+    async retry(group) {
+      const groups = group
+        ? [group]
+        : (await queue.list(DEAD_LETTER_KIND, MAX_DEAD_LETTERS_LISTED)).map(({ id }) => id)
+      const queued: string[] = []
+      for (const id of groups) {
+        const raw = await queue.take(DEAD_LETTER_KIND, id)
+        if (raw === null) continue
+        await enqueue((JSON.parse(raw) as DeadLetter).task)
+        queued.push(id)
+      }
+      return queued
+    },
+
+    async adoptLegacyTasks() {
+      const { listKeys } = storage
+      if (typeof listKeys !== 'function' || !('syncQueue' in storage)) return 0
+      const legacy = keyValueSyncQueue({ ...storage, listKeys: listKeys.bind(storage) })
+      let moved = 0
+      const groups = new Set(
+        (await listKeys.call(storage, QUEUE_TASK_PREFIX)).map((key) => parseTaskKey(key)[0]),
+      )
+      for (const group of groups) {
+        const entry = await legacy.read(group)
+        if (!entry) continue
+        // Written as the queue stored it then: the task with its own `notBefore`.
+        const { task, attempts, enqueuedAt, lastError } = JSON.parse(entry.task) as StoredTask
+        const stored: StoredTask = { task, attempts, enqueuedAt, lastError }
+        await queue.put(group, JSON.stringify(stored), entry.notBefore)
+        await legacy.settle(group, entry.version)
+        moved++
+      }
+      for (const key of await listKeys.call(storage, QUEUE_DEAD_PREFIX)) {
+        const raw = await storage.getAndDelete(key)
+        if (raw === null) continue
+        const [group] = parseTaskKey(key, QUEUE_DEAD_PREFIX)
+        const old = JSON.parse(raw) as StoredTask
+        const dead: DeadLetter = {
+          group,
+          task: old.task,
+          attempts: old.attempts,
+          lastError: old.lastError ?? null,
+          enqueuedAt: new Date(old.enqueuedAt).toISOString(),
+          diedAt: new Date().toISOString(),
+        }
+        await queue.keep(DEAD_LETTER_KIND, group, JSON.stringify(dead), deadLetterTtlMs)
+        moved++
+      }
+      return moved
     },
   }
 }

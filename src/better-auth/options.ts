@@ -31,6 +31,11 @@ export interface PayloadBetterAuthPluginOptions<User extends object = Record<str
   tickMs?: number
   /** How often a full reconcile runs (ms). Default 30 minutes. */
   reconcileEveryMs?: number
+  /**
+   * How long a task that failed every attempt is kept as a dead letter (`GET /reconcile/dead-letters`,
+   * `POST /reconcile/retry`) (ms). Default 7 days.
+   */
+  deadLetterTtlMs?: number
   enableLogging?: boolean
   /** Signs sync writes. Default `process.env.BA_TO_PAYLOAD_SECRET`. */
   syncSecret?: string

@@ -1,12 +1,11 @@
 import type { Payload } from 'payload'
 import {
   MAX_LISTED_FAILURES,
-  SYNC_FAILURE_PREFIX,
   SYNC_FAILURE_TTL_SECONDS,
   SYNC_FAILURES_SINCE_KEY,
-  syncFailureKey,
 } from '../shared/keys.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
+import { syncQueueOf } from './durableQueue.ts'
 import {
   type createPayloadWriter,
   describeError,
@@ -26,6 +25,7 @@ export interface BetterAuthReader {
 }
 
 export const RECONCILE_PAGE_SIZE = 500
+const FAILURE_KIND = 'failure'
 
 /** A Better Auth user the sync could not bring into (or remove from) Payload. */
 export interface SyncFailure {
@@ -46,29 +46,28 @@ export interface ReconcileResult {
 
 /**
  * The failure list `GET /reconcile/status` shows, in the shared storage so that every instance
- * reports the same (keys: see src/shared/keys.ts). One key per user: a user's entry is written by
- * whoever syncs that user last, never lost to a write about someone else.
+ * reports the same: records of the storage's sync queue (no key listing), one per user, written by
+ * whoever syncs that user last and never lost to a write about someone else.
  */
 export function createFailureLog(storage: SecondaryStorage) {
+  const records = syncQueueOf(storage)
+  const ttlMs = SYNC_FAILURE_TTL_SECONDS * 1000
   const record = (failure: SyncFailure) =>
-    storage.set(syncFailureKey(failure.userId), JSON.stringify(failure), SYNC_FAILURE_TTL_SECONDS)
+    records.keep(FAILURE_KIND, failure.userId, JSON.stringify(failure), ttlMs)
   return {
     /** The newest `MAX_LISTED_FAILURES` entries not superseded by the last full reconcile. */
     async list(): Promise<SyncFailure[]> {
-      if (typeof storage.listKeys !== 'function') return []
       const since = Number(await storage.get(SYNC_FAILURES_SINCE_KEY)) || 0
       const failures: SyncFailure[] = []
-      for (const key of await storage.listKeys(SYNC_FAILURE_PREFIX)) {
-        const raw = await storage.get(key)
-        if (!raw) continue
+      for (const { value } of await records.list(FAILURE_KIND, MAX_LISTED_FAILURES)) {
         try {
-          const failure = JSON.parse(raw) as SyncFailure
+          const failure = JSON.parse(value) as SyncFailure
           if (Date.parse(failure.at) >= since) failures.push(failure)
         } catch {
           // Not ours to judge: skip it.
         }
       }
-      return failures.sort((a, b) => a.at.localeCompare(b.at)).slice(-MAX_LISTED_FAILURES)
+      return failures.sort((a, b) => a.at.localeCompare(b.at))
     },
     /** A full reconcile that started at `startedAt` replaces everything listed before. */
     async replace(failures: SyncFailure[], startedAt: number) {
@@ -78,7 +77,9 @@ export function createFailureLog(storage: SecondaryStorage) {
     record: (userId: string, error: unknown) =>
       record({ userId, reason: describeError(error), at: new Date().toISOString() }),
     /** After a successful sync of the user. */
-    clear: (userId: string) => storage.delete(syncFailureKey(userId)),
+    clear: async (userId: string) => {
+      await records.take(FAILURE_KIND, userId)
+    },
   }
 }
 

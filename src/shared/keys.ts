@@ -16,20 +16,20 @@ export const NONCE_TTL_SECONDS = 15 * 60
 export const revokedSessionsBeforeKey = (userId: string): string =>
   `revoked-sessions-before-${userId}`
 
-// The sync's durable queue (see src/better-auth/durableQueue.ts). A task's key carries its group
-// (one per Better Auth user, or the full reconcile) and a sequence number, so that a newer task
-// never overwrites, and is never deleted with, an older one being processed.
+// The sync's durable queue (see src/better-auth/durableQueue.ts) keeps its tasks in the storage's
+// `syncQueue`; only the lease of a group being processed is a key. The key-value fallback (and the
+// queue before `syncQueue`, whose keys a start adopts) keeps a task per key: its group (one per
+// Better Auth user, or the full reconcile) and a sequence number, so that a newer task never
+// overwrites, and is never deleted with, an older one being processed.
 export const QUEUE_TASK_PREFIX = 'queue:task:'
 export const queueTaskKey = (group: string, seq: number): string =>
   `${QUEUE_TASK_PREFIX}${group}:${String(seq).padStart(16, '0')}`
 /** Held (with a TTL) by the worker processing a group, in whichever process it runs. */
 export const queueLeaseKey = (group: string): string => `queue:lease:${group}`
+/** Dead letters before `syncQueue` (now its records of kind `dead`). */
 export const QUEUE_DEAD_PREFIX = 'queue:dead:'
-export const queueDeadKey = (group: string, seq: number): string =>
-  `${QUEUE_DEAD_PREFIX}${group}:${String(seq).padStart(16, '0')}`
-/** Counts tasks ever queued; with the settled count it tells an idle queue without listing keys. */
+/** The key-value fallback's task sequence. */
 export const QUEUE_SEQUENCE_KEY = 'queue:seq'
-export const QUEUE_SETTLED_KEY = 'queue:settled'
 
 /** One full reconcile per Payload start: the instance that increments this first runs it. */
 export const reconcileLockKey = (payloadStartedAt: number): string =>
@@ -37,13 +37,11 @@ export const reconcileLockKey = (payloadStartedAt: number): string =>
 export const RECONCILE_LOCK_TTL_SECONDS = 24 * 3600
 
 // Users the sync could not bring into Payload, shown by `GET /reconcile/status` on every instance
-// (see src/better-auth/reconcile.ts). One key per user, so concurrent writers never overwrite each
-// other's entries: a user's sync sets its key on failure and deletes it on success; a full
-// reconcile sets the keys of the users it failed, then moves `sync:failures-since` to its start,
-// which hides every older entry (the reconcile judged those users again).
-export const SYNC_FAILURE_PREFIX = 'sync:failure:'
-/** `{ userId, reason, at }` as JSON; expires if nothing touches it again. */
-export const syncFailureKey = (userId: string): string => `${SYNC_FAILURE_PREFIX}${userId}`
+// (see src/better-auth/reconcile.ts): records of the storage's `syncQueue`, one per user, so
+// concurrent writers never overwrite each other's entries. A user's sync keeps its record on
+// failure and takes it on success; a full reconcile keeps the records of the users it failed, then
+// moves `sync:failures-since` to its start, which hides every older entry (the reconcile judged
+// those users again). Unless touched again, a record expires after this long.
 export const SYNC_FAILURE_TTL_SECONDS = 7 * 24 * 3600
 /** Epoch ms: entries recorded before it are superseded by the last full reconcile. */
 export const SYNC_FAILURES_SINCE_KEY = 'sync:failures-since'

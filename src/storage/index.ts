@@ -4,4 +4,11 @@ export type { SqliteDatabase } from '../shared/sqliteDatabase.ts'
 export { createMemoryStorage, type MemoryStorageOptions } from './memoryStorage.ts'
 export { createRedisStorage, type RedisStorageOptions } from './redisStorage.ts'
 export { createSqliteStorage, type SqliteStorageOptions } from './sqliteStorage.ts'
-export type { ListableStorage, SecondaryStorage } from './types.ts'
+export { keyValueSyncQueue } from './syncQueue/keyValue.ts'
+export type {
+  ListableStorage,
+  QueuedTask,
+  QueueingStorage,
+  SecondaryStorage,
+  SyncQueueStore,
+} from './types.ts'

@@ -1,5 +1,6 @@
+import { createMemorySyncQueue } from './syncQueue/memory.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
-import type { ListableStorage } from './types.ts'
+import type { ListableStorage, QueueingStorage } from './types.ts'
 
 interface Entry {
   value: string
@@ -16,7 +17,9 @@ export interface MemoryStorageOptions {
  * A store inside this process: for tests and single-process apps. Every operation runs to
  * completion without yielding, so `increment` and `getAndDelete` are atomic by construction.
  */
-export function createMemoryStorage(options: MemoryStorageOptions = {}): ListableStorage {
+export function createMemoryStorage(
+  options: MemoryStorageOptions = {},
+): ListableStorage & QueueingStorage {
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000
   const entries = new Map<string, Entry>()
   let lastSweep = Date.now()
@@ -39,6 +42,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Listabl
   }
 
   return {
+    syncQueue: createMemorySyncQueue(),
     async get(key) {
       return live(key)?.value ?? null
     },

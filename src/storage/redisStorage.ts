@@ -1,6 +1,7 @@
 import { createCommandSender, type RedisClient } from '../shared/redisClient.ts'
+import { createRedisSyncQueue } from './syncQueue/redis.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
-import type { ListableStorage } from './types.ts'
+import type { ListableStorage, QueueingStorage } from './types.ts'
 
 export interface RedisStorageOptions {
   /** An ioredis client, or a connected node-redis v4/v5 client. */
@@ -17,7 +18,9 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`
 
 /** A store in Redis (>= 6.2): shared by every process, expiry native. */
-export function createRedisStorage(options: RedisStorageOptions): ListableStorage {
+export function createRedisStorage(
+  options: RedisStorageOptions,
+): ListableStorage & QueueingStorage {
   const { redis, prefix = 'ba:', commandTimeoutMs = 5_000 } = options
   const send = createCommandSender(redis, {
     owner: 'createRedisStorage',
@@ -25,6 +28,7 @@ export function createRedisStorage(options: RedisStorageOptions): ListableStorag
   })
 
   return {
+    syncQueue: createRedisSyncQueue(send, prefix),
     async get(key) {
       return (await send('GET', prefix + key)) as string | null
     },

@@ -3,13 +3,17 @@ import {
   enableConcurrentAccess,
   type SqliteDatabase,
 } from '../shared/sqliteDatabase.ts'
+import { createSqliteSyncQueue } from './syncQueue/sqlite.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
-import type { ListableStorage } from './types.ts'
+import type { ListableStorage, QueueingStorage } from './types.ts'
 
 export interface SqliteStorageOptions {
   /** A node:sqlite `DatabaseSync`, e.g. `new DatabaseSync('.sync-state.db')`. */
   db: SqliteDatabase
-  /** Table to keep the entries in (created if missing). Default `better_auth_kv`. */
+  /**
+   * Table to keep the entries in (created if missing). Default `better_auth_kv`. The sync queue
+   * keeps its tasks in `<table>_queue` and `<table>_records`.
+   */
   table?: string
   /** How often, at most, a write also deletes expired rows (ms). Default 60 000. */
   cleanupIntervalMs?: number
@@ -19,7 +23,9 @@ export interface SqliteStorageOptions {
  * A store in a SQLite file: survives restarts and HMR, no server needed. Each operation is one SQL
  * statement, so `increment` and `getAndDelete` stay atomic even with several processes on one file.
  */
-export function createSqliteStorage(options: SqliteStorageOptions): ListableStorage {
+export function createSqliteStorage(
+  options: SqliteStorageOptions,
+): ListableStorage & QueueingStorage {
   const { db, table = 'better_auth_kv', cleanupIntervalMs = 60_000 } = options
   assertTableName(table, 'createSqliteStorage: table')
   enableConcurrentAccess(db)
@@ -68,6 +74,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): ListableStor
   }
 
   return {
+    syncQueue: createSqliteSyncQueue(db, table),
     async get(key) {
       const row = selectLive.get(key, Date.now()) as { value: string } | undefined
       return row ? row.value : null

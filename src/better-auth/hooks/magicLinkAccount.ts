@@ -1,0 +1,30 @@
+import { createAuthMiddleware } from 'better-auth/api'
+
+/** Magic-link sign-in creates no account row; this records one, so the method is mirrored. */
+export const magicLinkAccountHook = {
+  matcher: (context: { path?: string }) => context.path === '/magic-link/verify',
+  handler: createAuthMiddleware(async (context) => {
+    const ctx = context as unknown as {
+      context: {
+        newSession?: { user: { id: string } } | null
+        internalAdapter: {
+          findAccounts(userId: string): Promise<Array<{ providerId: string }>>
+          createAccount(data: {
+            userId: string
+            providerId: string
+            accountId: string
+          }): Promise<unknown>
+        }
+      }
+    }
+    const userId = ctx.context.newSession?.user.id
+    if (!userId) return
+    const accounts = await ctx.context.internalAdapter.findAccounts(userId)
+    if (accounts.some((account) => account.providerId === 'magic-link')) return
+    await ctx.context.internalAdapter.createAccount({
+      userId,
+      providerId: 'magic-link',
+      accountId: userId,
+    })
+  }),
+}
