@@ -597,65 +597,58 @@ async function shown(page: Page, probes: Probe[]): Promise<Record<string, boolea
 const expected = (probes: Probe[], off: string) =>
   Object.fromEntries(probes.map((probe) => [probe.name, probe.plugin !== off]))
 
-for (const [index, off] of [
-  'magicLink',
-  'emailOTP',
-  'passkey',
-  'genericOAuth',
-  'twoFactor',
-  'admin',
-].entries()) {
-  describeDemoStory(
-    `admin console with ${off} off`,
-    {
-      topology: topologies[0] as (typeof topologies)[number],
-      redisDb: 13 + index,
-      env: { DEMO_PLUGINS_OFF: off },
-    },
-    ({ newPage, step, shot }) => {
-      let admin: Page
-      step(`the login view shows every method but ${off}'s`, async () => {
-        admin = await newPage()
-        await createFirstAdmin(admin)
-        await signOut(admin)
-        await admin.getByRole('form', { name: 'Sign in with email and password' }).waitFor()
-        await admin.getByRole('link', { name: 'Forgot password?' }).waitFor()
-        expect(await shown(admin, loginProbes)).toEqual(expected(loginProbes, off))
-        await shot(admin, '01-login')
-      })
+const offStates = ['magicLink', 'emailOTP', 'passkey', 'genericOAuth', 'twoFactor', 'admin']
+for (const [index, off] of offStates.entries()) {
+  for (const topology of topologies) {
+    describeDemoStory(
+      `admin console with ${off} off`,
+      // Redis databases 1-6: one per state (the SQLite topology has no Redis).
+      { topology, redisDb: 1 + index, env: { DEMO_PLUGINS_OFF: off } },
+      ({ newPage, step, shot }) => {
+        let admin: Page
+        step(`the login view shows every method but ${off}'s`, async () => {
+          admin = await newPage()
+          await createFirstAdmin(admin)
+          await signOut(admin)
+          await admin.getByRole('form', { name: 'Sign in with email and password' }).waitFor()
+          await admin.getByRole('link', { name: 'Forgot password?' }).waitFor()
+          expect(await shown(admin, loginProbes)).toEqual(expected(loginProbes, off))
+          await shot(admin, '01-login')
+        })
 
-      step(`account security shows every section but ${off}'s`, async () => {
-        await signIn(admin, ADMIN.email, ADMIN.password)
-        await atAdminHome(admin)
-        await admin.goto('/admin/account/security')
-        await admin.getByRole('region', { name: 'Sessions and devices' }).waitFor()
-        await admin.getByRole('region', { name: 'Password' }).waitFor()
-        expect(await shown(admin, securityProbes)).toEqual(expected(securityProbes, off))
-        await shot(admin, '02-account-security')
-      })
+        step(`account security shows every section but ${off}'s`, async () => {
+          await signIn(admin, ADMIN.email, ADMIN.password)
+          await atAdminHome(admin)
+          await admin.goto('/admin/account/security')
+          await admin.getByRole('region', { name: 'Sessions and devices' }).waitFor()
+          await admin.getByRole('region', { name: 'Password' }).waitFor()
+          expect(await shown(admin, securityProbes)).toEqual(expected(securityProbes, off))
+          await shot(admin, '02-account-security')
+        })
 
-      step(
-        `a user's document: the panel ${off === 'admin' ? 'is absent' : 'is there'}`,
-        async () => {
-          const reader = await newPage()
-          await siteSignUp(reader, READER)
-          // The reader turns two-factor on, so that its reset would show (when it may).
-          const { status } = await postFromPage(reader, '/two-factor/enable', {
-            password: READER.password,
-          })
-          expect(status).toBe(off === 'twoFactor' ? 404 : 200)
-          const panel = await openUser(admin, READER.email)
-          await admin.getByRole('heading', { name: READER.email }).first().waitFor()
-          await admin.waitForLoadState('networkidle')
-          if (off === 'admin') {
-            expect(await panel.count()).toBe(0)
-          } else {
-            await panel.getByRole('button', { name: 'Ban user' }).waitFor()
-            expect(await panel.getByRole('button', { name: 'Impersonate user' }).count()).toBe(1)
-          }
-          await shot(admin, '03-user-panel')
-        },
-      )
-    },
-  )
+        step(
+          `a user's document: the panel ${off === 'admin' ? 'is absent' : 'is there'}`,
+          async () => {
+            const reader = await newPage()
+            await siteSignUp(reader, READER)
+            // The reader turns two-factor on, so that its reset would show (when it may).
+            const { status } = await postFromPage(reader, '/two-factor/enable', {
+              password: READER.password,
+            })
+            expect(status).toBe(off === 'twoFactor' ? 404 : 200)
+            const panel = await openUser(admin, READER.email)
+            await admin.getByRole('heading', { name: READER.email }).first().waitFor()
+            await admin.waitForLoadState('networkidle')
+            if (off === 'admin') {
+              expect(await panel.count()).toBe(0)
+            } else {
+              await panel.getByRole('button', { name: 'Ban user' }).waitFor()
+              expect(await panel.getByRole('button', { name: 'Impersonate user' }).count()).toBe(1)
+            }
+            await shot(admin, '03-user-panel')
+          },
+        )
+      },
+    )
+  }
 }
