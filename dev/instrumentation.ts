@@ -9,5 +9,6 @@ export async function register(): Promise<void> {
     import('./lib/auth.ts'),
   ])
   await getPayload({ config })
-  await getAuth()
+  // With a Better Auth service of its own, this app runs none.
+  if (!process.env.BETTER_AUTH_SERVICE_URL) await getAuth()
 }

@@ -12,11 +12,17 @@ export const serverURL = (env.NEXT_PUBLIC_SERVER_URL || `http://localhost:${port
   /\/$/,
   '',
 )
-/** Where the server reaches itself (Payload → Better Auth). */
-export const internalURL = (env.INTERNAL_SERVER_URL || `http://localhost:${port}`).replace(
-  /\/$/,
-  '',
-)
+/**
+ * Set: Better Auth runs as a service of its own (auth-service/server.ts, `npm run demo:auth-service`)
+ * at this URL; the app forwards `/api/auth/*` to it and runs no Better Auth itself.
+ */
+export const authServiceURL = env.BETTER_AUTH_SERVICE_URL?.replace(/\/$/, '') || undefined
+/** Where the server reaches Better Auth (Payload → Better Auth): itself, or the service. */
+export const internalURL = (
+  env.INTERNAL_SERVER_URL ||
+  authServiceURL ||
+  `http://localhost:${port}`
+).replace(/\/$/, '')
 
 /**
  * The embedded databases (SQLite files) live here; created on first use. Production keeps its own:

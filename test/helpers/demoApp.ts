@@ -96,6 +96,8 @@ export interface DemoServer {
   reconcileToken: string
   /** The server's recent output, for failure messages. */
   output(): string
+  /** Stops the Better Auth service, when the demo runs with one. */
+  stopAuthService?(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -103,21 +105,31 @@ export interface DemoServer {
  * `next start` of the built demo on a free port, with its own data folder and fresh secrets;
  * `env` adds DATABASE_URI / REDIS_URL for the services topology. Resolves once the app answers.
  */
-export async function startDemo(env: Record<string, string> = {}): Promise<DemoServer> {
+export async function startDemo(
+  env: Record<string, string> = {},
+  { authService = false }: { authService?: boolean } = {},
+): Promise<DemoServer> {
   const port = await freePort()
   const url = `http://localhost:${port}`
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-demo-'))
   const log: string[] = []
   const serverSecrets = secrets()
+  const shared = {
+    ...serverSecrets,
+    NEXT_PUBLIC_SERVER_URL: url,
+    INTERNAL_SERVER_URL: url,
+    DEMO_DATA_DIR: dataDir,
+    ...env,
+  }
+  // Better Auth as a service of its own (dev/auth-service), started first: the app forwards
+  // /api/auth/* to it, and its Payload reads the migrations the app runs.
+  const service = authService ? await startAuthService(shared, log) : undefined
   const child = run(
     ['start', '--port', String(port)],
     {
-      ...serverSecrets,
+      ...shared,
       PORT: String(port),
-      NEXT_PUBLIC_SERVER_URL: url,
-      INTERNAL_SERVER_URL: url,
-      DEMO_DATA_DIR: dataDir,
-      ...env,
+      ...(service && { BETTER_AUTH_SERVICE_URL: service.url, INTERNAL_SERVER_URL: service.url }),
     },
     log,
   )
@@ -129,6 +141,7 @@ export async function startDemo(env: Record<string, string> = {}): Promise<DemoS
       await exited
       clearTimeout(timer)
     }
+    await service?.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
   const deadline = Date.now() + 120_000
@@ -148,5 +161,51 @@ export async function startDemo(env: Record<string, string> = {}): Promise<DemoS
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
   const reconcileToken = env.RECONCILE_TOKEN ?? serverSecrets.RECONCILE_TOKEN
-  return { url, reconcileToken, output: () => log.join(''), stop }
+  return {
+    url,
+    reconcileToken,
+    output: () => log.join(''),
+    ...(service && { stopAuthService: service.stop }),
+    stop,
+  }
+}
+
+/** `npm run demo:auth-service` on a free port, with the app's environment; resolves once it answers. */
+async function startAuthService(env: Record<string, string>, log: string[]) {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child = spawn(process.execPath, ['--import', 'tsx', 'auth-service/server.ts'], {
+    cwd: DEV_DIR,
+    env: { ...process.env, NODE_ENV: 'production', ...env, BETTER_AUTH_SERVICE_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const keep = (chunk: Buffer) => log.push(`[auth-service] ${chunk.toString()}`)
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`the Better Auth service exited (code ${child.exitCode}):\n${log.join('')}`)
+    }
+    const ready = await fetch(`${url}/api/auth/warmup`).then(
+      (response) => response.ok,
+      () => false,
+    )
+    if (ready) return { url, stop }
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(
+        `the Better Auth service did not answer at ${url} within 60 s:\n${log.join('')}`,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
 }

@@ -86,7 +86,14 @@ export function describeDemoStory(
     topology,
     env = {},
     redisDb,
-  }: { topology: Topology; env?: Record<string, string>; redisDb: number },
+    authService = false,
+  }: {
+    topology: Topology
+    env?: Record<string, string>
+    redisDb: number
+    /** Better Auth as a service of its own next to the app (dev/auth-service). */
+    authService?: boolean
+  },
   body: (story: Story) => void,
 ): void {
   describeBrowser(`${title} (${topology.name})`, () => {
@@ -107,7 +114,7 @@ export function describeDemoStory(
       }
       cleanup = prepared.cleanup
       await buildOnce()
-      server = await startDemo({ ...prepared.env, ...env })
+      server = await startDemo({ ...prepared.env, ...env }, { authService })
       browser = await launchChromium()
     }, 600_000)
 
