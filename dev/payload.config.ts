@@ -29,6 +29,15 @@ export default buildConfig({
     outputFile: path.resolve(dirname, 'payload-types.ts'),
   },
   onInit: async (payload) => {
+    // Payload's PostgreSQL pool and its connections have no 'error' listener: a connection the
+    // server drops (a restart, a failover) would be an uncaught exception that ends the process,
+    // idle or checked out. Log it instead; the pool opens new connections when the database is back.
+    type Emitter = { on(event: string, listener: (value: never) => void): void }
+    const { pool } = payload.db as { pool?: Emitter }
+    const dropped = (error: Error) =>
+      payload.logger.warn(`PostgreSQL dropped a connection: ${error.message}`)
+    pool?.on('error', dropped)
+    pool?.on('connect', (client: Emitter) => client.on('error', dropped))
     // A first post, so the posts page has something to hide from signed-out visitors.
     const { totalDocs } = await payload.count({ collection: 'posts' })
     if (totalDocs === 0) {

@@ -10,15 +10,15 @@ import { freePort } from './freePort.ts'
 // `production` as `npm run demo:*` have it: `next` keeps an inherited value (vitest sets `test`),
 // which the bundle's inlined checks ignore but run-time reads (dev/lib/env.ts: /mailbox) do not.
 
-const DEV_DIR = path.resolve(import.meta.dirname, '../../dev')
-const NEXT_BIN = path.resolve(import.meta.dirname, '../../node_modules/next/dist/bin/next')
+export const DEV_DIR = path.resolve(import.meta.dirname, '../../dev')
+export const NEXT_BIN = path.resolve(import.meta.dirname, '../../node_modules/next/dist/bin/next')
 /** Not `.next`: a developer's `npm run dev` keeps its own build. */
-const DIST_DIR = '.next-test'
+export const DIST_DIR = '.next-test'
 
 const secret = () => randomBytes(32).toString('base64url')
 
 /** Fresh production-strength secrets (the plugins refuse weak ones when NODE_ENV=production). */
-function secrets(): Record<
+export function secrets(): Record<
   'PAYLOAD_SECRET' | 'BETTER_AUTH_SECRET' | 'BA_TO_PAYLOAD_SECRET' | 'RECONCILE_TOKEN',
   string
 > {

@@ -9,14 +9,16 @@ export const hasRedisServer = spawnSync('redis-server', ['--version']).status ==
  * A redis-server of the test's own on a free port, to stop and start at will; the machine's
  * shared Redis is never touched.
  */
-export async function startPrivateRedis() {
+export async function startPrivateRedis(extraArgs: string[] = []) {
   const port = await freePort()
   let server: ChildProcess | undefined
 
   const start = async () => {
     server = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
+        // Later arguments win: e.g. an append-only file that survives a restart.
+        .concat(extraArgs),
       { stdio: 'ignore' },
     )
     await eventually(
