@@ -304,6 +304,13 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
         await call('/reconcile/dead-letters', { headers: { 'x-reconcile-token': RECONCILE_TOKEN } })
       ).json()) as { deadLetters: Array<{ group: string }> }
       expect(after.deadLetters.some((letter) => letter.group === group)).toBe(false)
+      // No body at all (as `curl -X POST` sends it): every dead letter left, this one no more.
+      const all = await call('/reconcile/retry', {
+        method: 'POST',
+        headers: { 'x-reconcile-token': RECONCILE_TOKEN },
+      })
+      expect(all.status).toBe(200)
+      expect(((await all.json()) as { queued: string[] }).queued).not.toContain(group)
     })
 
     it('methods and warmup are public', async () => {
