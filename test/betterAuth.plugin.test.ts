@@ -275,7 +275,14 @@ describeEachDatabase('payloadBetterAuthPlugin (on Postgres: Redis storage and bu
       })
       await down.enqueue({ op: 'ensure', userId: response.user.id }, { runNow: true })
 
+      // Both behind the token: listing shows user ids, retrying writes into Payload.
       expect((await call('/reconcile/dead-letters')).status).toBe(401)
+      const anonymousRetry = await call('/reconcile/retry', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-reconcile-token': 'wrong' },
+        body: JSON.stringify({ group }),
+      })
+      expect(anonymousRetry.status).toBe(401)
       const listed = await call('/reconcile/dead-letters?limit=1000', {
         headers: { 'x-reconcile-token': RECONCILE_TOKEN },
       })
