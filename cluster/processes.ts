@@ -52,7 +52,8 @@ function managed(
     },
     async kill() {
       const running = child
-      if (!running || running.exitCode !== null) return
+      // Killed by a signal, a process keeps a null exitCode: its signalCode says it is gone.
+      if (!running || running.exitCode !== null || running.signalCode !== null) return
       await new Promise<void>((resolve) => {
         running.once('exit', () => resolve())
         running.kill('SIGKILL')

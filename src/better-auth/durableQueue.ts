@@ -127,6 +127,19 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
     return ceiling / 2 + random() * (ceiling / 2)
   }
 
+  /** Keeps the task as the group's dead letter, for `deadLetterTtlMs`. */
+  const bury = (group: string, stored: StoredTask) => {
+    const dead: DeadLetter = {
+      group,
+      task: stored.task,
+      attempts: stored.attempts,
+      lastError: stored.lastError ?? null,
+      enqueuedAt: new Date(stored.enqueuedAt).toISOString(),
+      diedAt: new Date().toISOString(),
+    }
+    return queue.keep(DEAD_LETTER_KIND, group, JSON.stringify(dead), deadLetterTtlMs)
+  }
+
   async function processGroup(group: string): Promise<Outcome> {
     if ((await storage.increment(queueLeaseKey(group), leaseSeconds(group))) !== 1) return 'busy'
     counters.active++
@@ -143,15 +156,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
         counters.lastError = message
         const attempts = stored.attempts + 1
         if (attempts >= maxAttempts) {
-          const dead: DeadLetter = {
-            group,
-            task: stored.task,
-            attempts,
-            lastError: message,
-            enqueuedAt: new Date(stored.enqueuedAt).toISOString(),
-            diedAt: new Date().toISOString(),
-          }
-          await queue.keep(DEAD_LETTER_KIND, group, JSON.stringify(dead), deadLetterTtlMs)
+          await bury(group, { ...stored, attempts, lastError: message })
           await queue.settle(group, entry.version)
           log(
             `[reconcile] ${stored.task.op} ${group} failed ${attempts} times, now a dead letter (POST /reconcile/retry queues it again): ${message}`,
@@ -268,17 +273,7 @@ export function createDurableQueue(options: DurableQueueOptions): DurableQueue {
       for (const key of await listKeys.call(storage, QUEUE_DEAD_PREFIX)) {
         const raw = await storage.getAndDelete(key)
         if (raw === null) continue
-        const [group] = parseTaskKey(key, QUEUE_DEAD_PREFIX)
-        const old = JSON.parse(raw) as StoredTask
-        const dead: DeadLetter = {
-          group,
-          task: old.task,
-          attempts: old.attempts,
-          lastError: old.lastError ?? null,
-          enqueuedAt: new Date(old.enqueuedAt).toISOString(),
-          diedAt: new Date().toISOString(),
-        }
-        await queue.keep(DEAD_LETTER_KIND, group, JSON.stringify(dead), deadLetterTtlMs)
+        await bury(parseTaskKey(key, QUEUE_DEAD_PREFIX)[0], JSON.parse(raw) as StoredTask)
         moved++
       }
       return moved

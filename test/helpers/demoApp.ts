@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { betterAuthService } from '../../cluster/processes.ts'
 import { freePort } from './freePort.ts'
 
 // The demo app (dev/) as users run it in production: `next build` once, then `next start` with the
@@ -123,7 +124,8 @@ export async function startDemo(
   }
   // Better Auth as a service of its own (dev/auth-service), started first: the app forwards
   // /api/auth/* to it, and its Payload reads the migrations the app runs.
-  const service = authService ? await startAuthService(shared, log) : undefined
+  const service = authService ? await betterAuthService(shared) : undefined
+  await service?.start()
   const child = run(
     ['start', '--port', String(port)],
     {
@@ -141,7 +143,7 @@ export async function startDemo(
       await exited
       clearTimeout(timer)
     }
-    await service?.stop()
+    await service?.kill()
     rmSync(dataDir, { recursive: true, force: true })
   }
   const deadline = Date.now() + 120_000
@@ -164,48 +166,8 @@ export async function startDemo(
   return {
     url,
     reconcileToken,
-    output: () => log.join(''),
-    ...(service && { stopAuthService: service.stop }),
+    output: () => log.join('') + (service?.output() ?? ''),
+    ...(service && { stopAuthService: service.kill }),
     stop,
-  }
-}
-
-/** `npm run demo:auth-service` on a free port, with the app's environment; resolves once it answers. */
-async function startAuthService(env: Record<string, string>, log: string[]) {
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, ['--import', 'tsx', 'auth-service/server.ts'], {
-    cwd: DEV_DIR,
-    env: { ...process.env, NODE_ENV: 'production', ...env, BETTER_AUTH_SERVICE_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const keep = (chunk: Buffer) => log.push(`[auth-service] ${chunk.toString()}`)
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  const stop = async () => {
-    if (child.exitCode !== null) return
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`the Better Auth service exited (code ${child.exitCode}):\n${log.join('')}`)
-    }
-    const ready = await fetch(`${url}/api/auth/warmup`).then(
-      (response) => response.ok,
-      () => false,
-    )
-    if (ready) return { url, stop }
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error(
-        `the Better Auth service did not answer at ${url} within 60 s:\n${log.join('')}`,
-      )
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250))
   }
 }
