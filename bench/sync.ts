@@ -13,7 +13,7 @@ import { percentile } from './measure.ts'
 import { benchPayload } from './payloadInstance.ts'
 
 const SIGN_UPS = 100
-const RECONCILE_USERS = 2_000
+const RECONCILE_USERS = 10_000
 
 export async function benchSync(dir: string) {
   const storage = createSqliteStorage({ db: new DatabaseSync(join(dir, 'sync-storage.db')) })

@@ -4,6 +4,7 @@ import {
   SYNC_FAILURE_TTL_SECONDS,
   SYNC_FAILURES_SINCE_KEY,
 } from '../shared/keys.ts'
+import { yieldToEventLoop } from '../shared/yieldToEventLoop.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import { syncQueueOf } from './durableQueue.ts'
 import {
@@ -42,6 +43,10 @@ export interface ReconcileResult {
   failed: number
   /** The last `MAX_LISTED_FAILURES` of them (memory stays bounded on any user base). */
   failures: SyncFailure[]
+  /** Of `ensured`, the users Payload had nothing of, created in batches through the adapter. */
+  bulkInserted: number
+  /** Why users Payload had nothing of were written one by one instead (the first reason seen). */
+  bulkSkipped?: string
 }
 
 /**
@@ -119,6 +124,8 @@ export async function fullReconcile({
 }): Promise<ReconcileResult> {
   let ensured = 0
   let failed = 0
+  let bulkInserted = 0
+  let bulkSkipped: string | undefined
   const failures: SyncFailure[] = []
   const fail = (userId: string, error: unknown) => {
     failed++
@@ -126,6 +133,7 @@ export async function fullReconcile({
     if (failures.length > MAX_LISTED_FAILURES) failures.shift()
   }
   for (let offset = 0; ; offset += RECONCILE_PAGE_SIZE) {
+    await yieldToEventLoop()
     const users = await reader.findMany<SyncedUser>({
       model: 'user',
       limit: RECONCILE_PAGE_SIZE,
@@ -140,10 +148,34 @@ export async function fullReconcile({
     const byUser = new Map<string, SyncedAccount[]>()
     for (const account of accounts)
       byUser.set(account.userId, [...(byUser.get(account.userId) ?? []), account])
-    const known = await writer.snapshot(users)
-    for (const user of users) {
+    const entries = users.map((user) => ({ user, accounts: byUser.get(user.id) ?? [] }))
+    const known = await writer.snapshot(users, accounts)
+    // Users Payload has nothing of are created in batches; the rest, and any batch the bulk path
+    // could not write (rolled back whole), are ensured one by one.
+    const fresh = entries.filter((entry) => writer.isNew(known.get(entry.user.id), entry))
+    let oneByOne = entries.filter((entry) => !fresh.includes(entry))
+    if (fresh.length > 0) {
+      const bulk = await writer.insertNew(fresh)
+      bulkInserted += fresh.length - bulk.rest.length
+      ensured += fresh.length - bulk.rest.length
+      const reason =
+        bulk.unavailable ??
+        (bulk.error === undefined ? undefined : `a batch failed: ${describeError(bulk.error)}`)
+      bulkSkipped ??= reason
+      oneByOne = [...oneByOne, ...bulk.rest]
+      // A failed batch may have kept part of its writes (see inTransaction): read them again.
+      if (bulk.error !== undefined && bulk.rest.length > 0) {
+        const again = await writer.snapshot(
+          bulk.rest.map((entry) => entry.user),
+          bulk.rest.flatMap((entry) => entry.accounts),
+        )
+        for (const [id, snapshot] of again) known.set(id, snapshot)
+      }
+    }
+    for (const [index, { user, accounts: userAccounts }] of oneByOne.entries()) {
+      if (index % 10 === 9) await yieldToEventLoop()
       try {
-        await writer.ensure(user, byUser.get(user.id) ?? [], known.get(user.id))
+        await writer.ensure(user, userAccounts, known.get(user.id))
         ensured++
       } catch (error) {
         fail(user.id, error)
@@ -156,6 +188,7 @@ export async function fullReconcile({
   // An orphan that cannot be removed stays on its page: skip it when the page is read again.
   const unremovable = new Set<string>()
   for (let page = 1; ; ) {
+    await yieldToEventLoop()
     const { docs, hasNextPage } = await payload.find({
       collection: usersSlug,
       where: { baUserId: { exists: true } },
@@ -163,6 +196,8 @@ export async function fullReconcile({
       page,
       sort: 'id',
       depth: 0,
+      joins: false,
+      select: { baUserId: true },
       overrideAccess: true,
     })
     const ids = docs.map((doc) => String((doc as unknown as { baUserId: unknown }).baUserId))
@@ -196,5 +231,5 @@ export async function fullReconcile({
       page++
     }
   }
-  return { ensured, removed, failed, failures }
+  return { ensured, removed, failed, failures, bulkInserted, bulkSkipped }
 }

@@ -72,8 +72,13 @@ export function createSyncTasks({
         state.lastSeedAt = new Date().toISOString()
         await failureLog.replace(result.failures, startedAt)
         log(
-          `[reconcile] full reconcile: ${result.ensured} users ensured, ${result.removed} removed, ${result.failed} failed (listed in /reconcile/status)`,
+          `[reconcile] full reconcile: ${result.ensured} users ensured (${result.bulkInserted} new, in batches), ${result.removed} removed, ${result.failed} failed (listed in /reconcile/status)`,
         )
+        if (result.bulkSkipped) {
+          log(
+            `[reconcile] new users were written one by one through the Local API, not in batches, because ${result.bulkSkipped}`,
+          )
+        }
         return
       }
       // The failure list is a report: failing to update it changes nothing about the task.

@@ -6,6 +6,7 @@ import {
 } from 'payload'
 import { comparableValue } from '../shared/fieldValue.ts'
 import { NONCE_TTL_SECONDS, nonceKey } from '../shared/keys.ts'
+import { pluginHook } from '../shared/pluginHooks.ts'
 import {
   checkSyncSignature,
   SYNC_CONTEXT_KEY,
@@ -60,9 +61,8 @@ export function createSyncGuard({
     )
 
   return {
-    verifyWrites:
-      ({ signedOnly }) =>
-      async ({ args, collection, operation, req }) => {
+    verifyWrites: ({ signedOnly }) =>
+      pluginHook<CollectionBeforeOperationHook>(async ({ args, collection, operation, req }) => {
         if (!isWrite(operation)) return args
         const signature = req.context?.[SYNC_CONTEXT_KEY]
         if (signature === undefined) {
@@ -87,16 +87,15 @@ export function createSyncGuard({
         set.add(collection.slug)
         verified.set(req, set)
         return args
-      },
+      }),
 
     syncAccess:
       (collection) =>
       ({ req }) =>
         isVerified(req, collection),
 
-    protectField:
-      (collection) =>
-      ({ value, previousValue, req, field }) => {
+    protectField: (collection) =>
+      pluginHook<FieldHook>(({ value, previousValue, req, field }) => {
         if (
           comparableValue(value) === comparableValue(previousValue) ||
           isVerified(req, collection)
@@ -104,6 +103,6 @@ export function createSyncGuard({
           return value
         }
         throw refuse(`${collection}.${'name' in field ? field.name : 'field'}`, 'unsigned change')
-      },
+      }),
   }
 }

@@ -218,6 +218,26 @@ export function syncUpdate(
 }
 
 /** Counts the Local API writes made on `payload` from now on (the calls still go through). */
+/** Counts the writes that reach Payload's database adapter, whoever makes them. */
+export function countDatabaseWrites(payload: Payload) {
+  const writes = { count: 0 }
+  for (const op of [
+    'create',
+    'updateOne',
+    'updateMany',
+    'deleteOne',
+    'deleteMany',
+    'upsert',
+  ] as const) {
+    const original = payload.db[op].bind(payload.db) as (...args: unknown[]) => unknown
+    vi.spyOn(payload.db, op).mockImplementation(((...args: unknown[]) => {
+      writes.count++
+      return original(...args)
+    }) as never)
+  }
+  return writes
+}
+
 export function countWrites(payload: Payload) {
   const writes = { create: 0, update: 0, delete: 0 }
   for (const op of ['create', 'update', 'delete'] as const) {

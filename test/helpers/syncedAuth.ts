@@ -76,3 +76,25 @@ export async function createSyncedAuth(args: {
 
 export const cookieOf = (headers: Headers) =>
   (headers.get('set-cookie') ?? '').split(';')[0] as string
+
+/** Runs one full reconcile through the endpoints and waits for it; the status that follows. */
+export async function runFullReconcile(auth: { handler(request: Request): Promise<Response> }) {
+  const headers = { 'x-reconcile-token': RECONCILE_TOKEN }
+  const call = (path: string, method = 'GET') =>
+    auth.handler(new Request(`http://localhost:3000/api/auth${path}`, { method, headers }))
+  const status = async () =>
+    (await (await call('/reconcile/status')).json()) as {
+      lastSeedAt: string | null
+      reconciling: boolean
+      failures: unknown[]
+    }
+  const before = (await status()).lastSeedAt
+  const response = await call('/reconcile/run', 'POST')
+  if (response.status !== 200) throw new Error(`/reconcile/run answered ${response.status}`)
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+    const now = await status()
+    if (now.lastSeedAt !== before && !now.reconciling) return now
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('the full reconcile did not finish in 10 minutes')
+}

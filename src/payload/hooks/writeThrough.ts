@@ -5,6 +5,7 @@ import type {
 } from 'payload'
 import { userAccountFields } from '../../shared/collectionSlugs.ts'
 import { comparableValue } from '../../shared/fieldValue.ts'
+import { pluginHook } from '../../shared/pluginHooks.ts'
 import {
   WRITE_THROUGH_PATHS,
   type WriteThroughCreateBody,
@@ -51,7 +52,7 @@ export function writeThroughHooks({
 }): WriteThroughHooks {
   const onBehalfOfUser = (req: PayloadRequest) => Boolean(req.user) && !isSyncWrite(req)
 
-  return {
+  const hooks: WriteThroughHooks = {
     async beforeChange({ data, originalDoc, operation, req }) {
       if (!onBehalfOfUser(req)) return data
       if (operation === 'create') {
@@ -108,4 +109,7 @@ export function writeThroughHooks({
       )
     },
   }
+  pluginHook(hooks.beforeChange)
+  pluginHook(hooks.beforeDelete)
+  return hooks
 }

@@ -1,0 +1,222 @@
+import {
+  type CollectionSlug,
+  createLocalReq,
+  type FlattenedField,
+  type Payload,
+  type PayloadRequest,
+  type SanitizedCollectionConfig,
+} from 'payload'
+import { isPluginHook } from '../shared/pluginHooks.ts'
+import { yieldToEventLoop } from '../shared/yieldToEventLoop.ts'
+
+// The first pass of a full reconcile, for users Payload has nothing of: written through Payload's
+// database adapter in one transaction per batch, several times faster than the Local API (whose
+// create runs the whole field pipeline, ~1.5 ms a document). Taken only when it stores what the
+// Local API would: no hook of the app's own runs on create in these collections, the app's fields
+// have no hooks and no computed defaults, and the adapter opens transactions (Payload's SQLite
+// adapter only with `transactionOptions`). Static defaults are filled in and every field is
+// validated by its own `validate`, as the Local API does. Anything else is the Local API's work.
+
+/** Users written per commit: a reconcile page (500 users, ~0.4 s on SQLite). */
+export const BULK_BATCH_SIZE = 500
+/** Documents written between two turns of the event loop (~20 ms on SQLite). */
+const YIELD_EVERY = 50
+
+/** The hooks Payload runs around a create. */
+const CREATE_HOOKS = [
+  'beforeOperation',
+  'beforeValidate',
+  'beforeChange',
+  'afterChange',
+  'afterOperation',
+] as const
+const FIELD_HOOKS = ['beforeValidate', 'beforeChange', 'afterChange'] as const
+
+/** Fields Payload adds to an auth collection; the adapter stores them as the Local API does. */
+const PAYLOAD_AUTH_FIELDS = new Set([
+  'email',
+  'resetPasswordToken',
+  'resetPasswordExpiration',
+  'salt',
+  'hash',
+  'resetPasswordRequestedAt',
+  'loginAttempts',
+  'lockUntil',
+  'sessions',
+  '_verified',
+  '_verificationToken',
+  'enableAPIKey',
+  'apiKey',
+  'apiKeyIndex',
+])
+const TIMESTAMPS = new Set(['id', 'createdAt', 'updatedAt'])
+
+/** A document to create: its collection and data. */
+export interface BulkDocument {
+  collection: string
+  data: Record<string, unknown>
+}
+
+type Hooks = Record<string, unknown[] | undefined> | undefined
+/** A field's hooks (a flattened unnamed group has none). */
+const hooksOf = (field: FlattenedField): Hooks =>
+  'hooks' in field ? (field.hooks as Hooks) : undefined
+const appHooks = (hooks: Hooks, kinds: readonly string[]) =>
+  kinds.flatMap((kind) => (hooks?.[kind] ?? []).filter((hook) => !isPluginHook(hook)))
+
+/** Whether a field (or anything inside it) computes a value on create. */
+function computes(field: FlattenedField): boolean {
+  if (appHooks(hooksOf(field), FIELD_HOOKS).length > 0) return true
+  if ('defaultValue' in field && typeof field.defaultValue === 'function') return true
+  if ('localized' in field && field.localized) return true
+  const nested =
+    field.type === 'blocks'
+      ? field.blocks.flatMap((block) => block.flattenedFields)
+      : 'flattenedFields' in field
+        ? field.flattenedFields
+        : []
+  return nested.some(
+    (inner) => computes(inner) || ('defaultValue' in inner && inner.defaultValue !== undefined),
+  )
+}
+
+/**
+ * Why the bulk path cannot write `collection` as the Local API would, or null when it can.
+ * `pluginFields` are the plugin's own fields there, whose hooks are the plugin's.
+ */
+export function bulkBlocker(
+  collection: SanitizedCollectionConfig,
+  pluginFields: ReadonlySet<string> = new Set(),
+): string | null {
+  const hooks = appHooks(collection.hooks as Hooks, CREATE_HOOKS)
+  if (hooks.length > 0) return `collection "${collection.slug}" has hooks of its own on create`
+  if (collection.versions) return `collection "${collection.slug}" keeps versions`
+  if (collection.upload) return `collection "${collection.slug}" is an upload collection`
+  for (const field of collection.flattenedFields) {
+    if (pluginFields.has(field.name) || TIMESTAMPS.has(field.name)) continue
+    if (collection.auth && PAYLOAD_AUTH_FIELDS.has(field.name) && field.name !== 'email') continue
+    // Payload's own email hook lower-cases and trims, which `prepareDocument` does.
+    if (collection.auth && field.name === 'email') {
+      const extra = appHooks(hooksOf(field), FIELD_HOOKS).length - 1
+      if (extra > 0) return `field "${collection.slug}.email" has hooks of its own`
+      continue
+    }
+    if (computes(field)) {
+      return `field "${collection.slug}.${field.name}" has hooks or a computed default`
+    }
+  }
+  return null
+}
+
+/**
+ * `data` as the Local API would store it: static defaults filled in, the auth email lower-cased,
+ * every top-level field (but relationships the plugin sets) validated by its own `validate`.
+ * Throws with the field's message when one refuses.
+ */
+export async function prepareDocument(
+  collection: SanitizedCollectionConfig,
+  input: Record<string, unknown>,
+  req: PayloadRequest,
+  pluginFields: ReadonlySet<string> = new Set(),
+): Promise<Record<string, unknown>> {
+  const data = { ...input }
+  if (collection.auth && typeof data.email === 'string')
+    data.email = data.email.toLowerCase().trim()
+  for (const field of collection.flattenedFields) {
+    if (field.type === 'join' || TIMESTAMPS.has(field.name)) continue
+    if (data[field.name] === undefined && 'defaultValue' in field) {
+      if (field.defaultValue !== undefined) data[field.name] = structuredClone(field.defaultValue)
+    }
+    if (pluginFields.has(field.name) || !('validate' in field) || !field.validate) continue
+    if (collection.auth && PAYLOAD_AUTH_FIELDS.has(field.name) && field.name !== 'email') continue
+    const verdict = await field.validate(
+      data[field.name] as never,
+      {
+        ...field,
+        collectionSlug: collection.slug,
+        data,
+        event: 'submit',
+        operation: 'create',
+        overrideAccess: true,
+        path: [field.name],
+        preferences: { fields: {} },
+        previousValue: undefined,
+        req,
+        siblingData: data,
+      } as never,
+    )
+    if (typeof verdict === 'string') throw new Error(`${collection.slug}.${field.name}: ${verdict}`)
+  }
+  return data
+}
+
+interface SqlConnection {
+  execute(sql: string): Promise<unknown>
+}
+
+/** The one connection of Payload's SQLite adapter (which opens no transactions by default). */
+function sqliteConnection(payload: Payload): SqlConnection | undefined {
+  const db = payload.db as unknown as { packageName?: string; client?: Partial<SqlConnection> }
+  if (db.packageName !== '@payloadcms/db-sqlite' || typeof db.client?.execute !== 'function') {
+    return undefined
+  }
+  return db.client as SqlConnection
+}
+
+/**
+ * Runs `write` as one commit. With the adapter's transactions (PostgreSQL; SQLite with
+ * `transactionOptions`) it commits, or rolls back and rethrows. Payload's SQLite adapter without
+ * them writes on one connection, so BEGIN and COMMIT there make the batch one journal sync instead
+ * of one per row (and leave its transaction settings alone: Payload keeps them off for SQLite
+ * because its transaction connections get no busy timeout). Other writes that run meanwhile
+ * share that commit, so it is never rolled back: a failed batch keeps what it wrote and the caller
+ * completes those users one by one. Returns false, having written nothing, when neither exists.
+ */
+export async function inTransaction(
+  payload: Payload,
+  write: (req: PayloadRequest) => Promise<void>,
+): Promise<boolean> {
+  const req = await createLocalReq({}, payload)
+  const transactionID = await payload.db.beginTransaction()
+  if (transactionID) {
+    req.transactionID = transactionID
+    try {
+      await write(req)
+    } catch (error) {
+      await payload.db.rollbackTransaction(transactionID)
+      throw error
+    }
+    await payload.db.commitTransaction(transactionID)
+    return true
+  }
+  const connection = sqliteConnection(payload)
+  if (!connection) return false
+  await connection.execute('BEGIN')
+  try {
+    await write(req)
+  } finally {
+    await connection.execute('COMMIT').catch(async (error: unknown) => {
+      // An open transaction would swallow every later write on this connection.
+      await connection.execute('ROLLBACK').catch(() => {})
+      throw error
+    })
+  }
+  return true
+}
+
+/** Creates documents through the adapter, without reading them back. */
+export async function createDocuments(
+  payload: Payload,
+  documents: BulkDocument[],
+  req: PayloadRequest,
+) {
+  for (const [index, { collection, data }] of documents.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
+    await payload.db.create({
+      collection: collection as CollectionSlug,
+      data,
+      req,
+      returning: false,
+    })
+  }
+}
