@@ -23,6 +23,7 @@ import { benchRequestAuth } from './requestAuth.ts'
 import { benchSignUpAtScale } from './scale.ts'
 import { benchSharedDatabase } from './sharedDatabase.ts'
 import { benchSync } from './sync.ts'
+import { benchThroughLoadBalancer } from './throughput.ts'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const scratch = mkdtempSync(join(tmpdir(), 'pba-bench-'))
@@ -272,7 +273,9 @@ if (redis) {
 }
 console.table(authRows)
 
-console.log('Better Auth -> Payload sync (SQLite storage, Payload on SQLite)')
+console.log(
+  "Better Auth -> Payload sync (SQLite storage, Payload on SQLite with its default settings); the first full reconcile writes new users in batches through Payload's database adapter",
+)
 const sync = await benchSync(scratch)
 console.table(sync.signUps)
 console.table(sync.reconcile)
@@ -284,4 +287,8 @@ console.log(
   'Shared database: Better Auth through payloadAdapter vs its Kysely adapter, one SQLite file, no secondary storage (ratio = payloadAdapter time / kysely time)',
 )
 console.table(await benchSharedDatabase(scratch))
+console.log(
+  'Authenticated Payload REST reads per second (GET /api/posts) through HAProxy: the production build, 2 app instances, the Better Auth service, private PostgreSQL and Redis ("vs ours" = requests/s / ours)',
+)
+console.table(await benchThroughLoadBalancer())
 rmSync(scratch, { recursive: true, force: true })

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildConfig } from 'payload'
 import { betterAuthPayloadPlugin } from 'payload-better-auth'
+import { BENCH_LOGIN, benchComparisons, PayloadLogins } from './collections/PayloadLogins.ts'
 import { Posts } from './collections/Posts.ts'
 import { Users } from './collections/Users.ts'
 import { databaseAdapter } from './lib/database.ts'
@@ -18,7 +19,7 @@ export default buildConfig({
     avatar: 'default',
     importMap: { baseDir: dirname },
   },
-  collections: [Users, Posts],
+  collections: [Users, Posts, ...(benchComparisons ? [PayloadLogins] : [])],
   db: databaseAdapter(),
   telemetry: false,
   // declare: false — the library's source is type-checked with this app (tsconfig paths), and it is
@@ -38,6 +39,16 @@ export default buildConfig({
       payload.logger.warn(`PostgreSQL dropped a connection: ${error.message}`)
     pool?.on('error', dropped)
     pool?.on('connect', (client: Emitter) => client.on('error', dropped))
+    const password = process.env.DEMO_BENCH_PASSWORD
+    if (benchComparisons && password) {
+      await payload
+        .create({
+          collection: PayloadLogins.slug as 'users',
+          data: { ...BENCH_LOGIN, password } as never,
+          overrideAccess: true,
+        })
+        .catch(() => {}) // made by another instance already
+    }
     // A first post, so the posts page has something to hide from signed-out visitors.
     const { totalDocs } = await payload.count({ collection: 'posts' })
     if (totalDocs === 0) {
