@@ -124,6 +124,24 @@ describeEachDatabase('the first reconcile writes new users in batches', (kind) =
         .map((row) => `${row.providerId}:${row.accountId}`)
         .sort(),
     ).toEqual(['github:gh30', 'google:go30'])
+    // A user without social accounts is one row of its table: a multi-row INSERT writes it.
+    const [flat] = (
+      await payload.find({
+        collection: 'users',
+        where: { baUserId: { equals: 'bulk-00003' } },
+        overrideAccess: true,
+        depth: 1,
+      })
+    ).docs as Array<Record<string, unknown>>
+    expect(Object.keys(flat ?? {}).sort()).toEqual(Object.keys(inline ?? {}).sort())
+    expect(flat).toMatchObject({
+      email: 'bulk-00003@example.com',
+      name: 'User 3',
+      emailPasswordAccount: { baAccountId: 'pw-bulk-00003', emailVerified: true },
+      magicLinkAccount: { baAccountId: 'ml-bulk-00003' },
+      socialAccounts: [],
+    })
+    expect(flat?.updatedAt).toBe(flat?.createdAt)
     expect(typeof bulk?.createdAt).toBe('string')
     expect(bulk?.updatedAt).toBe(bulk?.createdAt)
     // The rows point back at their user (the join field).

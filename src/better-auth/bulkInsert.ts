@@ -204,17 +204,93 @@ export async function inTransaction(
   return true
 }
 
-/** Creates documents through the adapter, without reading them back. */
+/** What Payload's SQL adapters (`@payloadcms/drizzle`: SQLite, PostgreSQL) offer for it. */
+interface SqlAdapter {
+  tables: Record<string, Record<string, unknown>>
+  tableNameMap: Map<string, string>
+  drizzle: unknown
+  sessions?: Record<string, { db: unknown } | undefined>
+  insert(args: {
+    db: unknown
+    tableName: string
+    values: Record<string, unknown>[]
+  }): Promise<unknown>
+}
+
+function sqlAdapter(payload: Payload): SqlAdapter | undefined {
+  const db = payload.db as unknown as Partial<SqlAdapter>
+  return typeof db.insert === 'function' && db.tables && db.tableNameMap && db.drizzle
+    ? (db as SqlAdapter)
+    : undefined
+}
+
+/** The collection's table (Payload names it after the slug in snake case), if the adapter has it. */
+function tableOf(adapter: SqlAdapter, slug: string) {
+  const snake = slug
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/[^a-zA-Z\d]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase()
+  const name = adapter.tableNameMap.get(snake)
+  const columns = name ? adapter.tables[name] : undefined
+  return name && columns ? { name, columns } : undefined
+}
+
+/**
+ * `data` as one row of the collection's own table, when every value is a scalar in a column of
+ * its own (an empty has-many adds no rows); otherwise undefined, and Payload's create writes it.
+ */
+function tableRow(columns: Record<string, unknown>, data: Record<string, unknown>, now: string) {
+  const row: Record<string, unknown> = { createdAt: now, updatedAt: now }
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue
+    if ((value !== null && typeof value === 'object') || !(key in columns)) return undefined
+    row[key] = value
+  }
+  return row
+}
+
+/** Rows per INSERT statement (well under SQLite's and PostgreSQL's parameter limits). */
+const ROWS_PER_INSERT = 100
+
+/**
+ * Creates documents without reading them back: on Payload's SQL adapters, documents that are one
+ * row of their table each go in multi-row INSERTs (the adapter's own `insert`, in the request's
+ * transaction); the rest, and every document on other adapters, through the adapter's `create`.
+ */
 export async function createDocuments(
   payload: Payload,
   documents: BulkDocument[],
   req: PayloadRequest,
 ) {
-  for (const [index, { collection, data }] of documents.entries()) {
+  const adapter = sqlAdapter(payload)
+  const transactionID = req.transactionID ? String(await req.transactionID) : undefined
+  const db = transactionID ? adapter?.sessions?.[transactionID]?.db : adapter?.drizzle
+  const now = new Date().toISOString()
+  const rows = new Map<string, Record<string, unknown>[]>()
+  const oneByOne: BulkDocument[] = []
+  for (const document of documents) {
+    const table = adapter && db ? tableOf(adapter, document.collection) : undefined
+    const row = table && tableRow(table.columns, document.data, now)
+    if (!table || !row) {
+      oneByOne.push(document)
+      continue
+    }
+    const list = rows.get(table.name) ?? []
+    list.push(row)
+    rows.set(table.name, list)
+  }
+  for (const [tableName, values] of rows) {
+    for (let start = 0; start < values.length; start += ROWS_PER_INSERT) {
+      await yieldToEventLoop()
+      await adapter?.insert({ db, tableName, values: values.slice(start, start + ROWS_PER_INSERT) })
+    }
+  }
+  for (const [index, { collection, data }] of oneByOne.entries()) {
     if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
     await payload.db.create({
       collection: collection as CollectionSlug,
-      data,
+      data: { createdAt: now, updatedAt: now, ...data },
       req,
       returning: false,
     })
