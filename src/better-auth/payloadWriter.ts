@@ -1,50 +1,29 @@
-import { type CollectionSlug, createLocalReq, type Payload } from 'payload'
-import { mirrorCollectionSlugs, userAccountFields } from '../shared/collectionSlugs.ts'
+import type { Payload } from 'payload'
+import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { comparableValue } from '../shared/fieldValue.ts'
 import { SYNC_CONTEXT_KEY, type SyncOperation, signSyncOperation } from '../shared/syncSignature.ts'
 import {
-  BULK_BATCH_SIZE,
-  bulkBlocker,
-  createDocuments,
-  inTransaction,
-  prepareDocument,
-} from './bulkInsert.ts'
+  type AccountKind,
+  createMirrorData,
+  rowKey,
+  type SyncedAccount,
+  type SyncedUser,
+} from './mirrorData.ts'
+import { createNewUsersWriter } from './newUsers.ts'
+
+export {
+  type AccountKind,
+  accountKind,
+  type SyncedAccount,
+  type SyncedUser,
+  type UserWithAccounts,
+} from './mirrorData.ts'
 
 // Writes one Better Auth user, with their accounts, into Payload: the user first, then the mirror
 // rows, then the links to new rows, so a user Payload refuses leaves no mirror rows behind. Every
 // write is signed; nothing is written when Payload already matches, so a reconcile pass over users
 // in sync is read-only. A create that loses a race (another writer, a sign-up during a reconcile)
 // re-reads the row the winner wrote and updates it.
-
-export type AccountKind = keyof typeof userAccountFields
-
-/** The users collection's fields the plugin adds (and guards with its own hooks). */
-const PLUGIN_USER_FIELDS: ReadonlySet<string> = new Set([
-  'baUserId',
-  ...Object.values(userAccountFields),
-])
-
-/** A Better Auth account as the sync mirrors it. */
-export interface SyncedAccount {
-  id: string
-  providerId: string
-  accountId: string
-}
-
-/** The Better Auth user fields the sync reads; `mapUserToPayload` gets the whole record. */
-export interface SyncedUser {
-  id: string
-  email: string
-  emailVerified?: boolean
-  [field: string]: unknown
-}
-
-/** Better Auth's email/password provider is `credential`; `magic-link` marks magic-link sign-in. */
-export function accountKind(providerId: string): AccountKind {
-  if (providerId === 'credential') return 'emailPassword'
-  if (providerId === 'magic-link') return 'magicLink'
-  return 'social'
-}
 
 export interface PayloadWriterOptions<UserData extends object> {
   payload: () => Promise<Payload>
@@ -75,14 +54,6 @@ export interface PayloadSnapshot {
    */
   accountRows?: Map<string, Doc>
 }
-
-/** A Better Auth user with its accounts, as the sync writes them. */
-export interface UserWithAccounts {
-  user: SyncedUser
-  accounts: SyncedAccount[]
-}
-
-const rowKey = (collection: string, accountId: string) => `${collection}\u0000${accountId}`
 
 const emptySnapshot = (): PayloadSnapshot => ({ rows: [], user: undefined })
 
@@ -127,44 +98,9 @@ export function createPayloadWriter<UserData extends object>(
   const context = (operation: SyncOperation) => ({
     [SYNC_CONTEXT_KEY]: signSyncOperation(options.syncSecret, operation),
   })
-
-  /** The mirror row of one account: its kind, collection and data. */
-  const rowOf = (user: SyncedUser, account: SyncedAccount) => {
-    const kind = accountKind(account.providerId)
-    return {
-      kind,
-      collection: slugs[kind],
-      data: {
-        baAccountId: account.id,
-        baUserId: user.id,
-        email: user.email,
-        emailVerified: user.emailVerified === true,
-        ...(kind === 'social'
-          ? { providerId: account.providerId, accountId: account.accountId }
-          : {}),
-      } as Record<string, unknown> & { baAccountId: string },
-    }
-  }
-
-  /** The user's links to these mirror rows. */
-  const linksOf = (rows: Array<{ kind: AccountKind; id: string | number }>) => {
-    const of = (kind: AccountKind) => rows.filter((row) => row.kind === kind).map((r) => r.id)
-    return {
-      [userAccountFields.emailPassword]: of('emailPassword')[0] ?? null,
-      [userAccountFields.magicLink]: of('magicLink')[0] ?? null,
-      [userAccountFields.social]: of('social'),
-    }
-  }
-
-  /** The Payload user's data: the app's mapping, the identity and the links to these rows. */
-  const userDataOf = (
-    user: SyncedUser,
-    rows: Array<{ kind: AccountKind; id: string | number }>,
-  ): Record<string, unknown> => ({
-    ...options.mapUserToPayload(user),
-    baUserId: user.id,
-    ...linksOf(rows),
-  })
+  const mirror = createMirrorData({ slugs, mapUserToPayload: options.mapUserToPayload })
+  const { rowOf, userDataOf } = mirror
+  const newUsers = createNewUsersWriter({ payload: options.payload, usersSlug, slugs, mirror })
 
   async function findBy(payload: Payload, collection: string, field: string, value: string) {
     const { docs } = await payload.find({
@@ -368,141 +304,10 @@ export function createPayloadWriter<UserData extends object>(
     return byUser
   }
 
-  /** Why the bulk path cannot write these collections as the Local API would; null if it can. */
-  const blockers = new WeakMap<Payload, string | null>()
-  function bulkBlockerOf(payload: Payload): string | null {
-    if (!blockers.has(payload)) {
-      const users = payload.collections[usersSlug as CollectionSlug]?.config
-      const blocker = !users
-        ? `no collection "${usersSlug}"`
-        : (bulkBlocker(users, PLUGIN_USER_FIELDS) ??
-          Object.values(slugs)
-            .map((slug) => {
-              const mirror = payload.collections[slug as CollectionSlug]?.config
-              return mirror ? bulkBlocker(mirror) : `no collection "${slug}"`
-            })
-            .find((reason) => reason !== null) ??
-          null)
-      blockers.set(payload, blocker)
-    }
-    return blockers.get(payload) ?? null
-  }
-
-  /**
-   * One batch of users Payload has nothing of, as one commit. Every document is prepared (and
-   * validated) before anything is written, so a user Payload would refuse is handed back untouched
-   * (`refused`, for the one-by-one path to report by name). Then the mirror rows, their ids (one
-   * query per collection), and the users linked to them. `written` is false when the adapter
-   * offers no transactions (nothing written).
-   */
-  async function insertBatch(payload: Payload, batch: UserWithAccounts[]) {
-    const config = (slug: string) => {
-      const collection = payload.collections[slug as CollectionSlug]
-      if (!collection) throw new Error(`no collection "${slug}"`)
-      return collection.config
-    }
-    const req = await createLocalReq({}, payload)
-    const prepared: Array<{
-      rows: Array<ReturnType<typeof rowOf>>
-      user: Record<string, unknown>
-    }> = []
-    const refused: UserWithAccounts[] = []
-    for (const entry of batch) {
-      try {
-        const rows: Array<ReturnType<typeof rowOf>> = []
-        for (const account of entry.accounts) {
-          const row = rowOf(entry.user, account)
-          const data = await prepareDocument(config(row.collection), row.data, req)
-          rows.push({ ...row, data: data as typeof row.data })
-        }
-        const user = await prepareDocument(
-          config(usersSlug),
-          userDataOf(entry.user, []),
-          req,
-          PLUGIN_USER_FIELDS,
-        )
-        prepared.push({ rows, user })
-      } catch {
-        refused.push(entry)
-      }
-    }
-    const written = await inTransaction(payload, async (txReq) => {
-      const rows = prepared.flatMap((p) => p.rows)
-      await createDocuments(payload, rows, txReq)
-      const ids = new Map<string, string | number>()
-      for (const collection of new Set(rows.map((row) => row.collection))) {
-        const { docs } = await payload.db.find({
-          collection: collection as CollectionSlug,
-          where: {
-            baAccountId: {
-              in: rows
-                .filter((row) => row.collection === collection)
-                .map((r) => r.data.baAccountId),
-            },
-          },
-          pagination: false,
-          req: txReq,
-          select: { baAccountId: true },
-        })
-        for (const doc of docs as Doc[])
-          ids.set(rowKey(collection, String(doc.baAccountId)), doc.id)
-      }
-      const users = prepared.map(({ rows: own, user }) => {
-        const links = own.map(({ kind, collection, data }) => {
-          const id = ids.get(rowKey(collection, data.baAccountId))
-          if (id === undefined) throw new Error(`the row of account ${data.baAccountId} is missing`)
-          return { kind, id }
-        })
-        return { collection: usersSlug, data: { ...user, ...linksOf(links) } }
-      })
-      await createDocuments(payload, users, txReq)
-    })
-    return { written, refused }
-  }
-
   return {
     snapshot,
-
-    /** Whether Payload holds nothing of this user (taken with its accounts): a bulk candidate. */
-    isNew(known: PayloadSnapshot | undefined, user: UserWithAccounts): boolean {
-      if (!known?.accountRows || known.user || known.emailHolder || known.rows.length > 0)
-        return false
-      return user.accounts.every(
-        (account) =>
-          !known.accountRows?.has(rowKey(rowOf(user.user, account).collection, account.id)),
-      )
-    },
-
-    /**
-     * Creates users Payload has nothing of (see `isNew`), with their mirror rows, through the
-     * database adapter in batches of `BULK_BATCH_SIZE`, one transaction each. Returns the users
-     * it did not write (the caller ensures them one by one) and, when it wrote none, why.
-     */
-    async insertNew(
-      entries: UserWithAccounts[],
-    ): Promise<{ rest: UserWithAccounts[]; unavailable?: string; error?: unknown }> {
-      const payload = await options.payload()
-      const blocker = bulkBlockerOf(payload)
-      if (blocker) return { rest: entries, unavailable: blocker }
-      const refused: UserWithAccounts[] = []
-      for (let start = 0; start < entries.length; start += BULK_BATCH_SIZE) {
-        const batch = entries.slice(start, start + BULK_BATCH_SIZE)
-        try {
-          const result = await insertBatch(payload, batch)
-          if (!result.written) {
-            return {
-              rest: [...refused, ...entries.slice(start)],
-              unavailable: 'the database adapter offers no transactions',
-            }
-          }
-          refused.push(...result.refused)
-        } catch (error) {
-          // This batch and the rest go user by user, where a refusal names its user.
-          return { rest: [...refused, ...entries.slice(start)], error }
-        }
-      }
-      return { rest: refused }
-    },
+    isNew: newUsers.isNew,
+    insertNew: newUsers.insertNew,
 
     /**
      * Makes Payload hold `user` and exactly these accounts. `known` is what Payload holds for the
