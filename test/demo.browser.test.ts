@@ -417,6 +417,27 @@ describeBrowser('demo app in Chromium, production defaults, Better Auth unreacha
   )
 
   it(
+    "has no Payload password login (the benchmark's comparison) without DEMO_BENCH_COMPARISONS",
+    async () => {
+      // Its tables are in the migrations; the collection, its login and its strategy are not on.
+      const login = await fetch(`${server.url}/api/payload-logins/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'bench-login@example.com', password: 'anything-at-all' }),
+      })
+      expect(login.status).toBe(404)
+      const list = await fetch(`${server.url}/api/payload-logins`)
+      expect(list.status).toBe(404)
+      // The comparison strategy's header authenticates nothing.
+      const posts = await fetch(`${server.url}/api/posts`, {
+        headers: { 'x-bench-cookie': 'better-auth.session_token=forged' },
+      })
+      expect(posts.status).toBe(403)
+    },
+    STEP_TIMEOUT,
+  )
+
+  it(
     'does not serve the mailbox (every sign-in link) without DEMO_MAILBOX',
     async () => {
       const page = await browser.newPage({ baseURL: server.url })
