@@ -10,12 +10,13 @@ import { isPluginHook } from '../shared/pluginHooks.ts'
 import { yieldToEventLoop } from '../shared/yieldToEventLoop.ts'
 
 // The first pass of a full reconcile, for users Payload has nothing of: written through Payload's
-// database adapter in one transaction per batch, several times faster than the Local API (whose
-// create runs the whole field pipeline, ~1.5 ms a document). Taken only when it stores what the
-// Local API would: no hook of the app's own runs on create in these collections, the app's fields
-// have no hooks and no computed defaults, and the adapter opens transactions (Payload's SQLite
-// adapter only with `transactionOptions`). Static defaults are filled in and every field is
-// validated by its own `validate`, as the Local API does. Anything else is the Local API's work.
+// database adapter, one commit per batch, several times faster than the Local API (whose create
+// runs the whole field pipeline, ~1.5 ms a document): multi-row INSERTs on the SQL adapters, the
+// adapter's `create` otherwise. Taken only when it stores what the Local API would: no hook of the
+// app's own runs on create in these collections, the app's fields have no hooks and no computed
+// defaults, and the adapter can commit a batch at once (see `inTransaction`). Static defaults are
+// filled in and every field is checked by its own `validate`, as the Local API does. Anything
+// else is the Local API's work.
 
 /** Users written per commit: a reconcile page (500 users, ~0.4 s on SQLite). */
 export const BULK_BATCH_SIZE = 500

@@ -53,7 +53,7 @@ export function createNewUsersWriter({
    * validated) before anything is written, so a user Payload would refuse is handed back untouched
    * (`refused`, for the one-by-one path to report by name). Then the mirror rows, their ids (one
    * query per collection), and the users linked to them. `written` is false when the adapter
-   * offers no transactions (nothing written).
+   * cannot commit a batch at once (nothing written).
    */
   async function insertBatch(payload: Payload, batch: UserWithAccounts[]) {
     const config = (slug: string) => {

@@ -150,14 +150,14 @@ export async function fullReconcile({
       byUser.set(account.userId, [...(byUser.get(account.userId) ?? []), account])
     const entries = users.map((user) => ({ user, accounts: byUser.get(user.id) ?? [] }))
     const known = await writer.snapshot(users, accounts)
-    // Users Payload has nothing of are created in batches; the rest, and any batch the bulk path
-    // could not write (rolled back whole), are ensured one by one.
-    const fresh = entries.filter((entry) => writer.isNew(known.get(entry.user.id), entry))
-    let oneByOne = entries.filter((entry) => !fresh.includes(entry))
-    if (fresh.length > 0) {
-      const bulk = await writer.insertNew(fresh)
-      bulkInserted += fresh.length - bulk.rest.length
-      ensured += fresh.length - bulk.rest.length
+    // Users Payload has nothing of are created in batches; the rest, users a field refuses and
+    // the users of a batch that failed are ensured one by one.
+    const fresh = new Set(entries.filter((entry) => writer.isNew(known.get(entry.user.id), entry)))
+    let oneByOne = entries.filter((entry) => !fresh.has(entry))
+    if (fresh.size > 0) {
+      const bulk = await writer.insertNew([...fresh])
+      bulkInserted += fresh.size - bulk.rest.length
+      ensured += fresh.size - bulk.rest.length
       const reason =
         bulk.unavailable ??
         (bulk.error === undefined ? undefined : `a batch failed: ${describeError(bulk.error)}`)
