@@ -7,7 +7,6 @@ import {
   type SanitizedCollectionConfig,
 } from 'payload'
 import { isPluginHook } from '../shared/pluginHooks.ts'
-import { yieldToEventLoop } from '../shared/yieldToEventLoop.ts'
 
 // The first pass of a full reconcile, for users Payload has nothing of: written through Payload's
 // database adapter, one commit per batch, several times faster than the Local API (whose create
@@ -18,10 +17,8 @@ import { yieldToEventLoop } from '../shared/yieldToEventLoop.ts'
 // filled in and every field is checked by its own `validate`, as the Local API does. Anything
 // else is the Local API's work.
 
-/** Users written per commit: a reconcile page (500 users, ~0.4 s on SQLite). */
+/** Users written per commit: a reconcile page (500 users, ~0.2 s on SQLite). */
 export const BULK_BATCH_SIZE = 500
-/** Documents written between two turns of the event loop (~20 ms on SQLite). */
-const YIELD_EVERY = 50
 
 /** The hooks Payload runs around a create. */
 const CREATE_HOOKS = [
@@ -155,10 +152,23 @@ interface SqlConnection {
   execute(sql: string): Promise<unknown>
 }
 
-/** The one connection of Payload's SQLite adapter (which opens no transactions by default). */
+/**
+ * The one connection of Payload's SQLite adapter (which opens no transactions by default), when
+ * its database is a local file or in memory (a remote libSQL URL answers over the network, where
+ * statements are not one session).
+ */
 function sqliteConnection(payload: Payload): SqlConnection | undefined {
-  const db = payload.db as unknown as { packageName?: string; client?: Partial<SqlConnection> }
-  if (db.packageName !== '@payloadcms/db-sqlite' || typeof db.client?.execute !== 'function') {
+  const db = payload.db as unknown as {
+    packageName?: string
+    client?: Partial<SqlConnection>
+    clientConfig?: { url?: unknown }
+  }
+  const url = String(db.clientConfig?.url ?? '')
+  if (
+    db.packageName !== '@payloadcms/db-sqlite' ||
+    typeof db.client?.execute !== 'function' ||
+    !/^(file:|:memory:)/.test(url)
+  ) {
     return undefined
   }
   return db.client as SqlConnection
@@ -167,11 +177,13 @@ function sqliteConnection(payload: Payload): SqlConnection | undefined {
 /**
  * Runs `write` as one commit. With the adapter's transactions (PostgreSQL; SQLite with
  * `transactionOptions`) it commits, or rolls back and rethrows. Payload's SQLite adapter without
- * them writes on one connection, so BEGIN and COMMIT there make the batch one journal sync instead
- * of one per row (and leave its transaction settings alone: Payload keeps them off for SQLite
- * because its transaction connections get no busy timeout). Other writes that run meanwhile
- * share that commit, so it is never rolled back: a failed batch keeps what it wrote and the caller
- * completes those users one by one. Returns false, having written nothing, when neither exists.
+ * them (its default: its transaction connections would get no busy timeout) writes on one
+ * connection to a local file, so BEGIN and COMMIT there make the batch one journal sync instead of
+ * one per row. That connection is shared with every other request, so the batch must not let them
+ * in: `write` never yields, and a local SQLite answers synchronously, so the event loop does not
+ * turn until COMMIT. Should it turn anyway, a failure commits what was written (someone else's
+ * write may be in it) instead of rolling back, and the caller completes the batch user by user.
+ * Returns false, having written nothing, when neither way exists.
  */
 export async function inTransaction(
   payload: Payload,
@@ -192,16 +204,24 @@ export async function inTransaction(
   }
   const connection = sqliteConnection(payload)
   if (!connection) return false
+  let turned = false
+  const turn = setImmediate(() => {
+    turned = true
+  })
   await connection.execute('BEGIN')
   try {
     await write(req)
+  } catch (error) {
+    await connection.execute(turned ? 'COMMIT' : 'ROLLBACK').catch(() => {})
+    throw error
   } finally {
-    await connection.execute('COMMIT').catch(async (error: unknown) => {
-      // An open transaction would swallow every later write on this connection.
-      await connection.execute('ROLLBACK').catch(() => {})
-      throw error
-    })
+    clearImmediate(turn)
   }
+  await connection.execute('COMMIT').catch(async (error: unknown) => {
+    // An open transaction would swallow every later write on this connection.
+    await connection.execute('ROLLBACK').catch(() => {})
+    throw error
+  })
   return true
 }
 
@@ -258,6 +278,7 @@ const ROWS_PER_INSERT = 100
  * Creates documents without reading them back: on Payload's SQL adapters, documents that are one
  * row of their table each go in multi-row INSERTs (the adapter's own `insert`, in the request's
  * transaction); the rest, and every document on other adapters, through the adapter's `create`.
+ * It never yields to the event loop on purpose (see `inTransaction`).
  */
 export async function createDocuments(
   payload: Payload,
@@ -283,12 +304,10 @@ export async function createDocuments(
   }
   for (const [tableName, values] of rows) {
     for (let start = 0; start < values.length; start += ROWS_PER_INSERT) {
-      await yieldToEventLoop()
       await adapter?.insert({ db, tableName, values: values.slice(start, start + ROWS_PER_INSERT) })
     }
   }
-  for (const [index, { collection, data }] of oneByOne.entries()) {
-    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
+  for (const { collection, data } of oneByOne) {
     await payload.db.create({
       collection: collection as CollectionSlug,
       data: { createdAt: now, updatedAt: now, ...data },
