@@ -7,13 +7,8 @@
 //   integrations do).
 // The comparison collection and strategy exist only with DEMO_BENCH_COMPARISONS=1.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { appInstance, betterAuthService, type ManagedProcess } from '../cluster/processes.ts'
-import { startHaproxy, startPostgres, startRedis } from '../cluster/services.ts'
-import { buildDemo, secrets } from '../test/helpers/demoApp.ts'
-import { freePort } from '../test/helpers/freePort.ts'
+import { startDeployment } from '../cluster/deployment.ts'
+import { buildDemo } from '../test/helpers/demoApp.ts'
 import { percentile } from './measure.ts'
 
 const INSTANCES = 2
@@ -57,41 +52,12 @@ export async function benchThroughLoadBalancer(): Promise<ThroughputRow[]> {
   const cleanups: Array<() => Promise<void>> = []
   try {
     await buildDemo(`bench-${Date.now()}`)
-    const [postgres, redis] = await Promise.all([startPostgres(), startRedis()])
-    cleanups.push(postgres.destroy, redis.destroy)
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-bench-data-'))
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }))
-    const lbPort = await freePort()
-    const lbURL = `http://127.0.0.1:${lbPort}`
     const password = randomBytes(12).toString('hex')
-    const shared = {
-      ...secrets(),
-      NEXT_PUBLIC_SERVER_URL: lbURL,
-      DATABASE_URI: postgres.url,
-      REDIS_URL: redis.url,
-      DEMO_DATA_DIR: dataDir,
-      DEMO_BENCH_COMPARISONS: '1',
-      DEMO_BENCH_PASSWORD: password,
-    }
-    const service = await betterAuthService(shared)
-    const appEnv = {
-      ...shared,
-      BETTER_AUTH_SERVICE_URL: service.url,
-      INTERNAL_SERVER_URL: service.url,
-    }
-    const apps: ManagedProcess[] = []
-    for (let i = 1; i <= INSTANCES; i++) apps.push(await appInstance(i, appEnv))
-    cleanups.push(async () => {
-      for (const process of [...apps, service]) await process.kill()
+    const { url: lbURL } = await startDeployment({
+      instances: INSTANCES,
+      env: { DEMO_BENCH_COMPARISONS: '1', DEMO_BENCH_PASSWORD: password },
+      cleanups,
     })
-    await service.start()
-    await (apps[0] as ManagedProcess).start() // runs the migrations
-    await Promise.all(apps.slice(1).map((app) => app.start()))
-    const lb = await startHaproxy(
-      lbPort,
-      apps.map((app) => app.port),
-    )
-    cleanups.push(lb.stop)
 
     // A Better Auth user (synced into Payload inline) and Payload's own login.
     const signUp = await fetch(`${lbURL}/api/auth/sign-up/email`, {

@@ -3,16 +3,12 @@
 // faults happen one after another; then the checks: no acknowledged sign-up missing from Payload,
 // no request answered as another user, a session revoked through one instance refused by all,
 // one reconcile claimed per Payload start. See README, "Deploying several instances".
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { secrets } from '../test/helpers/demoApp.ts'
-import { freePort } from '../test/helpers/freePort.ts'
+import { startDeployment } from './deployment.ts'
 import { errorRate, startLoad } from './load.ts'
-import { appInstance, betterAuthService, type ManagedProcess } from './processes.ts'
-import { startHaproxy, startPostgres, startRedis, waitFor } from './services.ts'
+import type { ManagedProcess } from './processes.ts'
+import { waitFor } from './services.ts'
 
 export interface ClusterOptions {
   /** App instances behind the load balancer. Default 3. */
@@ -58,43 +54,21 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterReport
   try {
     log('building the demo for production')
     await options.build()
-    const [postgres, redis] = await Promise.all([startPostgres(), startRedis()])
-    cleanups.push(postgres.destroy, redis.destroy)
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'pba-cluster-data-'))
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }))
-    const lbPort = await freePort()
-    const lbURL = `http://127.0.0.1:${lbPort}`
-    const shared = {
-      ...secrets(),
-      NEXT_PUBLIC_SERVER_URL: lbURL,
-      DATABASE_URI: postgres.url,
-      REDIS_URL: redis.url,
-      DEMO_DATA_DIR: dataDir,
-    }
-    const service = await betterAuthService(shared)
-    const appEnv = {
-      ...shared,
-      BETTER_AUTH_SERVICE_URL: service.url,
-      INTERNAL_SERVER_URL: service.url,
-    }
-    const apps: ManagedProcess[] = []
-    for (let i = 1; i <= instances; i++) apps.push(await appInstance(i, appEnv))
-    cleanups.push(async () => {
-      for (const process of [...apps, service]) await process.kill()
+    const {
+      postgres,
+      redis,
+      service,
+      apps,
+      url: lbURL,
+      env,
+    } = await startDeployment({
+      instances,
+      cleanups,
+      log,
     })
-    log(`starting the Better Auth service and ${instances} app instances`)
-    await service.start()
-    // The first instance runs Payload's migrations; the others start on a migrated database.
-    await (apps[0] as ManagedProcess).start()
-    await Promise.all(apps.slice(1).map((app) => app.start()))
     // Payload starts: each app instance's, and the Better Auth service's own Payload (its sync
     // writes through the Local API), each announced to Better Auth and reconciled once.
     let payloadStarts = instances + 1
-    const lb = await startHaproxy(
-      lbPort,
-      apps.map((app) => app.port),
-    )
-    cleanups.push(lb.stop)
     log(`load balancer at ${lbURL}; load with ${options.users ?? 20} virtual users`)
 
     const load = startLoad({ url: lbURL, users: options.users ?? 20, runId })
@@ -185,7 +159,7 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterReport
     const report = await load.stop()
 
     log('waiting for the sync queue to drain')
-    const token = shared.RECONCILE_TOKEN
+    const token = env.RECONCILE_TOKEN as string
     await waitFor(async () => {
       const status = await fetch(`${service.url}/api/auth/reconcile/status`, {
         headers: { 'x-reconcile-token': token },
