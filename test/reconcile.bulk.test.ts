@@ -4,6 +4,7 @@ import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
 import { afterEach, expect, it } from 'vitest'
 import type { SyncFailure } from '../src/better-auth/reconcile.ts'
+import { insertBetterAuthUsers } from './helpers/betterAuth.ts'
 import { describeEachDatabase } from './helpers/databases.ts'
 import {
   countDatabaseWrites,
@@ -27,27 +28,17 @@ const slugs = {
 
 /**
  * Better Auth users straight into its database: every user has a password; every third a magic
- * link, every fifth GitHub and every tenth Google too. `name(i)` names user i.
+ * link, every fifth GitHub and every tenth Google too. Ids are `bulk-<n, six digits>`.
  */
-function seedUsers(db: DatabaseSync, count: number, name = (i: number) => `User ${i}`) {
-  const now = new Date().toISOString()
-  const user = db.prepare(
-    'INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?)',
-  )
-  const account = db.prepare(
-    'INSERT INTO account (id, accountId, providerId, userId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)',
-  )
-  db.exec('BEGIN')
-  for (let i = 0; i < count; i++) {
-    const id = `bulk-${String(i).padStart(5, '0')}`
-    user.run(id, name(i), `${id}@example.com`, now, now)
-    account.run(`pw-${id}`, id, 'credential', id, now, now)
-    if (i % 3 === 0) account.run(`ml-${id}`, id, 'magic-link', id, now, now)
-    if (i % 5 === 0) account.run(`gh-${id}`, `gh${i}`, 'github', id, now, now)
-    if (i % 10 === 0) account.run(`go-${id}`, `go${i}`, 'google', id, now, now)
-  }
-  db.exec('COMMIT')
-}
+const seedUsers = (db: DatabaseSync, count: number, name?: (n: number) => string) =>
+  insertBetterAuthUsers(db, count, 'bulk-', {
+    ...(name ? { name } : {}),
+    moreAccounts: (i, id) => [
+      ...(i % 3 === 0 ? [{ id: `ml-${id}`, providerId: 'magic-link', accountId: id }] : []),
+      ...(i % 5 === 0 ? [{ id: `gh-${id}`, providerId: 'github', accountId: `gh${i}` }] : []),
+      ...(i % 10 === 0 ? [{ id: `go-${id}`, providerId: 'google', accountId: `go${i}` }] : []),
+    ],
+  })
 
 describeEachDatabase('the first reconcile writes new users in batches', (kind) => {
   let app: TestPayload | undefined
@@ -74,6 +65,17 @@ describeEachDatabase('the first reconcile writes new users in batches', (kind) =
     })
     return { payload: app.payload, auth, db }
   }
+
+  /** The Payload user of a Better Auth user, its rows populated. */
+  const userOf = async (payload: TestPayload['payload'], baUserId: string) =>
+    (
+      await payload.find({
+        collection: 'users',
+        where: { baUserId: { equals: baUserId } },
+        overrideAccess: true,
+        depth: 1,
+      })
+    ).docs[0] as Record<string, unknown> | undefined
 
   const count = async (payload: TestPayload['payload'], collection: string) =>
     (await payload.count({ collection, overrideAccess: true })).totalDocs
@@ -104,20 +106,13 @@ describeEachDatabase('the first reconcile writes new users in batches', (kind) =
     expect(await count(payload, slugs.magicLink)).toBe(Math.ceil(USERS / 3))
     expect(await count(payload, slugs.social)).toBe(USERS / 5 + USERS / 10)
 
-    const [bulk] = (
-      await payload.find({
-        collection: 'users',
-        where: { baUserId: { equals: 'bulk-00030' } },
-        overrideAccess: true,
-        depth: 1,
-      })
-    ).docs as Array<Record<string, unknown>>
+    const bulk = await userOf(payload, 'bulk-000030')
     expect(Object.keys(bulk ?? {}).sort()).toEqual(Object.keys(inline ?? {}).sort())
     expect(bulk).toMatchObject({
-      email: 'bulk-00030@example.com',
+      email: 'bulk-000030@example.com',
       name: 'User 30',
-      emailPasswordAccount: { baAccountId: 'pw-bulk-00030', baUserId: 'bulk-00030' },
-      magicLinkAccount: { baAccountId: 'ml-bulk-00030' },
+      emailPasswordAccount: { baAccountId: 'acc-bulk-000030', baUserId: 'bulk-000030' },
+      magicLinkAccount: { baAccountId: 'ml-bulk-000030' },
     })
     expect(
       ((bulk?.socialAccounts ?? []) as Array<{ providerId: string; accountId: string }>)
@@ -125,20 +120,13 @@ describeEachDatabase('the first reconcile writes new users in batches', (kind) =
         .sort(),
     ).toEqual(['github:gh30', 'google:go30'])
     // A user without social accounts is one row of its table: a multi-row INSERT writes it.
-    const [flat] = (
-      await payload.find({
-        collection: 'users',
-        where: { baUserId: { equals: 'bulk-00003' } },
-        overrideAccess: true,
-        depth: 1,
-      })
-    ).docs as Array<Record<string, unknown>>
+    const flat = await userOf(payload, 'bulk-000003')
     expect(Object.keys(flat ?? {}).sort()).toEqual(Object.keys(inline ?? {}).sort())
     expect(flat).toMatchObject({
-      email: 'bulk-00003@example.com',
+      email: 'bulk-000003@example.com',
       name: 'User 3',
-      emailPasswordAccount: { baAccountId: 'pw-bulk-00003', emailVerified: true },
-      magicLinkAccount: { baAccountId: 'ml-bulk-00003' },
+      emailPasswordAccount: { baAccountId: 'acc-bulk-000003', emailVerified: true },
+      magicLinkAccount: { baAccountId: 'ml-bulk-000003' },
       socialAccounts: [],
     })
     expect(flat?.updatedAt).toBe(flat?.createdAt)
@@ -147,7 +135,7 @@ describeEachDatabase('the first reconcile writes new users in batches', (kind) =
     // The rows point back at their user (the join field).
     const row = await payload.find({
       collection: slugs.social,
-      where: { baAccountId: { equals: 'go-bulk-00030' } },
+      where: { baAccountId: { equals: 'go-bulk-000030' } },
       overrideAccess: true,
       depth: 0,
     })
@@ -212,12 +200,12 @@ describeEachDatabase('the first reconcile writes new users in batches', (kind) =
     const result = await runFullReconcile(auth)
     expect(await count(payload, 'users')).toBe(USERS - 1)
     const failures = result.failures as SyncFailure[]
-    expect(failures.map((failure) => failure.userId)).toEqual(['bulk-00007'])
+    expect(failures.map((failure) => failure.userId)).toEqual(['bulk-000007'])
     expect(failures[0]?.reason).toMatch(/name/)
     for (const collection of Object.values(slugs)) {
       const { totalDocs } = await payload.count({
         collection,
-        where: { baUserId: { equals: 'bulk-00007' } },
+        where: { baUserId: { equals: 'bulk-000007' } },
         overrideAccess: true,
       })
       expect(totalDocs, collection).toBe(0)

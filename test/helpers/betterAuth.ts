@@ -43,21 +43,40 @@ export async function signUp(auth: TestAuth, email: string) {
 
 /**
  * Users with a credential account written straight into Better Auth's SQLite database: signing up
- * thousands would hash thousands of passwords. Ids are `<prefix><n>`, emails `<id>@example.com`.
+ * thousands would hash thousands of passwords. Ids are `<prefix><n>` (six digits), emails
+ * `<id>@example.com`, the credential account `acc-<id>`; `name(n)` and `moreAccounts(n, id)` vary
+ * them.
  */
-export function insertBetterAuthUsers(db: DatabaseSync, count: number, prefix = 'user-') {
+export function insertBetterAuthUsers(
+  db: DatabaseSync,
+  count: number,
+  prefix = 'user-',
+  {
+    name = (n: number) => `User ${n}`,
+    moreAccounts = () => [],
+  }: {
+    name?: (n: number) => string
+    moreAccounts?: (
+      n: number,
+      userId: string,
+    ) => Array<{ id: string; providerId: string; accountId: string }>
+  } = {},
+) {
   const now = new Date().toISOString()
   const user = db.prepare(
     'INSERT INTO user (id, name, email, emailVerified, createdAt, updatedAt) VALUES (?, ?, ?, 1, ?, ?)',
   )
   const account = db.prepare(
-    "INSERT INTO account (id, accountId, providerId, userId, createdAt, updatedAt) VALUES (?, ?, 'credential', ?, ?, ?)",
+    'INSERT INTO account (id, accountId, providerId, userId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)',
   )
   db.exec('BEGIN')
   for (let i = 0; i < count; i++) {
     const id = `${prefix}${String(i).padStart(6, '0')}`
-    user.run(id, `User ${i}`, `${id}@example.com`, now, now)
-    account.run(`acc-${id}`, id, id, now, now)
+    user.run(id, name(i), `${id}@example.com`, now, now)
+    account.run(`acc-${id}`, id, 'credential', id, now, now)
+    for (const more of moreAccounts(i, id)) {
+      account.run(more.id, more.accountId, more.providerId, id, now, now)
+    }
   }
   db.exec('COMMIT')
 }
