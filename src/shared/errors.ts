@@ -5,3 +5,18 @@
 export class StorageUnavailableError extends Error {
   override name = 'StorageUnavailableError'
 }
+
+/**
+ * A rule of this library is broken (a version out of range, the two sides disagreeing, input the
+ * migration cannot take). `problem` names the rule and what was found, `fix` what to do; the message
+ * is both, so a log line alone is enough to act on.
+ */
+export class PayloadBetterAuthError extends Error {
+  override name = 'PayloadBetterAuthError'
+  constructor(
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${problem} ${fix}`)
+  }
+}
