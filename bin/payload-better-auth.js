@@ -11,6 +11,11 @@ const { register } = await import('tsx/esm/api')
 register()
 
 const built = new URL('../dist/cli/main.js', import.meta.url)
-const entry = existsSync(built) ? built : new URL('../src/cli/main.ts', import.meta.url)
+// A checkout of this package runs its source when unbuilt, or when told to (its own tests).
+const fromSource = process.env.PAYLOAD_BETTER_AUTH_CLI_SOURCE === '1' || !existsSync(built)
+const entry = fromSource ? new URL('../src/cli/main.ts', import.meta.url) : built
 const { main } = await import(entry.href)
-process.exitCode = await main(process.argv.slice(2))
+const code = await main(process.argv.slice(2))
+process.exitCode = code
+// Storages, buses and workers the app started may hold the process open; the work is done.
+setTimeout(() => process.exit(code), 500).unref()

@@ -1,6 +1,18 @@
 export type { PayloadBetterAuthPluginOptions } from './better-auth/options.ts'
+export {
+  isMigratedHash,
+  PAYLOAD_PASSWORDS_PLUGIN_ID,
+  payloadPasswords,
+} from './better-auth/payloadPasswords.ts'
 export { PLUGIN_ID, payloadBetterAuthPlugin } from './better-auth/plugin.ts'
 export type { ClosableEventBus, EventBus, TimestampHandler } from './eventBus/types.ts'
+export {
+  type MigrateOptions,
+  type MigrationReport,
+  migratePayloadUsers,
+  type Topology,
+  type UserOutcome,
+} from './migration/migratePayloadUsers.ts'
 export { STRATEGY_NAME } from './payload/credentials/index.ts'
 export type {
   BetterAuthClientOptions,
@@ -17,7 +29,7 @@ export {
   hasAdminRole,
   impersonatedBy,
 } from './payload/usersAccess.ts'
-export { StorageUnavailableError } from './shared/errors.ts'
+export { PayloadBetterAuthError, StorageUnavailableError } from './shared/errors.ts'
 export {
   checkSyncSignature,
   SYNC_CONTEXT_KEY,

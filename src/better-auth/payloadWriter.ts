@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { comparableValue } from '../shared/fieldValue.ts'
+import { isMigratedUserOf } from '../shared/migratedUserId.ts'
 import { SYNC_CONTEXT_KEY, type SyncOperation, signSyncOperation } from '../shared/syncSignature.ts'
 import {
   type AccountKind,
@@ -194,6 +195,8 @@ export function createPayloadWriter<UserData extends object>(
         `email ${user.email} belongs to Payload user ${holder.id}, which mirrors another Better Auth user (${String(holder.baUserId)}); it is freed when that user's change or deletion reaches Payload (the next full reconcile at the latest)`,
       )
     }
+    // The migration from Payload's login made this user for this row: its id says so.
+    if (isMigratedUserOf(user.id, holder.id)) return upsert(payload, usersSlug, holder, data)
     if (!linkExistingUsers) {
       throw new Error(
         `email belongs to an existing Payload user (${holder.id}) and linkExistingUsers is false: enable it, or delete or rename that Payload user`,

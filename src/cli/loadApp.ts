@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Auth, BetterAuthOptions } from 'better-auth'
-import { findConfig, loadEnv } from 'payload/node'
 import type { SanitizedConfig } from 'payload'
+import { findConfig, loadEnv } from 'payload/node'
 import { PayloadBetterAuthError } from '../shared/errors.ts'
 
 // The bin loads the app as Payload's own bin does: its `.env` files, its config found the same way

@@ -13,10 +13,11 @@ export class StorageUnavailableError extends Error {
  */
 export class PayloadBetterAuthError extends Error {
   override name = 'PayloadBetterAuthError'
-  constructor(
-    readonly problem: string,
-    readonly fix: string,
-  ) {
+  readonly problem: string
+  readonly fix: string
+  constructor(problem: string, fix: string) {
     super(`${problem} ${fix}`)
+    this.problem = problem
+    this.fix = fix
   }
 }
