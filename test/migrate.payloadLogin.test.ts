@@ -5,13 +5,14 @@ import { fileURLToPath } from 'node:url'
 import { getMigrations } from 'better-auth/db/migration'
 import { getPayload, type Payload } from 'payload'
 import { isMigratedHash } from 'payload-better-auth'
-import { describe, expect, it } from 'vitest'
+import { expect, it, onTestFinished } from 'vitest'
 import {
   type SiteEnv,
   type SiteStage,
   siteAuth,
   siteConfig,
 } from './fixtures/payloadLoginSite/site.ts'
+import { createPostgresDatabase, describeEachDatabase } from './helpers/databases.ts'
 import { closePayload, payloadApis } from './helpers/payload.ts'
 import { tempDir } from './helpers/tempDir.ts'
 
@@ -130,14 +131,16 @@ async function buildPayloadLoginSite(env: SiteEnv) {
   return { ids, postId }
 }
 
-describe.each<SiteStage>(['synced', 'shared'])(
-  'migrate from Payload login: %s topology',
-  (stage) => {
-    it('moves every user; each signs in with the old password, which Better Auth then re-hashes', async () => {
+describeEachDatabase('migrate from Payload login', (kind) => {
+  it.each<SiteStage>(['synced', 'shared'])(
+    '%s topology: every user moves and signs in with the old password, then re-hashed by Better Auth',
+    async (stage) => {
       const dir = tempDir(`migrate-${stage}`)
+      const postgres = kind === 'postgres' ? await createPostgresDatabase('migrate') : undefined
+      onTestFinished(() => postgres?.drop())
       const env: SiteEnv = {
         SITE_STAGE: stage,
-        SITE_DATABASE: join(dir, 'site.db'),
+        SITE_DATABASE: postgres?.url ?? join(dir, 'site.db'),
         SITE_AUTH_DATABASE: join(dir, 'auth.db'),
       }
       const { ids, postId } = await buildPayloadLoginSite(env)
@@ -213,9 +216,10 @@ describe.each<SiteStage>(['synced', 'shared'])(
       } finally {
         await closePayload(site.payload)
       }
-    }, 180_000)
-  },
-)
+    },
+    180_000,
+  )
+})
 
 it("a sign-up with a Payload user's email gets neither the row nor the migration's id", async () => {
   const dir = tempDir('migrate-attack')
