@@ -4,6 +4,8 @@ import { getPayload } from 'payload'
 import { API_KEY_VERIFICATION_PATH } from '../shared/apiKeyVerification.ts'
 import { publishedConfig } from '../shared/publishedConfig.ts'
 import { requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
+import type { StartupProbeHandle } from '../shared/startupProbe.ts'
+import { assertSupportedVersions } from '../shared/versionCheck.ts'
 import { authMethods } from './authMethods.ts'
 import { createDurableQueue, type DurableQueue, type QueueTask } from './durableQueue.ts'
 import { reconcileEndpoints } from './endpoints/reconcile.ts'
@@ -19,7 +21,7 @@ import { magicLinkAccountHook } from './hooks/magicLinkAccount.ts'
 import type { PayloadBetterAuthPluginOptions } from './options.ts'
 import { createPayloadWriter, type SyncedUser } from './payloadWriter.ts'
 import { createFailureLog } from './reconcile.ts'
-import { coordinateStart, startPublishing } from './startup.ts'
+import { coordinateStart, startBetterAuthProbe, startPublishing } from './startup.ts'
 import { type AdapterLike, createSyncTasks } from './syncTasks.ts'
 import { startWorker } from './worker.ts'
 
@@ -35,6 +37,7 @@ export const PLUGIN_ID = 'reconcile-queue-plugin'
 export function payloadBetterAuthPlugin<User extends object = Record<string, unknown>>(
   options: PayloadBetterAuthPluginOptions<User>,
 ) {
+  assertSupportedVersions('[better-auth] payloadBetterAuthPlugin')
   const { storage, eventBus } = options
   const usersSlug = options.usersSlug ?? 'users'
   const log = (message: string) => {
@@ -43,6 +46,7 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
   const warn = (message: string) => console.error(message)
   let queue: DurableQueue | undefined
   let methods: ReturnType<typeof authMethods> = []
+  let probe: StartupProbeHandle | null = null
 
   // No token turns the reconcile endpoints off; a weak one is refused in production like any secret.
   if (options.token) {
@@ -92,6 +96,8 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
 
   return {
     id: PLUGIN_ID,
+    // Read by `payload-better-auth doctor` (as the JWT plugin exposes its own options).
+    options,
     schema: {
       user: {
         fields: {
@@ -126,6 +132,13 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
         warn,
       })
       void coordinateStart({ storage, eventBus, queue: started, log, warn })
+      probe = await startBetterAuthProbe(ctx, {
+        storage,
+        eventBus,
+        syncSecret,
+        usersSlug,
+        collectionPrefix: options.collectionPrefix,
+      })
       return {
         // Through the plugin alone, the storage reaches both the session code (options) and the
         // context; see the issue note on Better Auth's init merge.
@@ -161,6 +174,8 @@ export function payloadBetterAuthPlugin<User extends object = Record<string, unk
           pluginId: PLUGIN_ID,
           authMethods: methods.map((m) => m.method),
           timestamp: new Date().toISOString(),
+          // Payload looks this start up in its storage: another storage shows at once.
+          probeStartedAt: await probe?.refresh().catch(() => undefined),
         }),
       ),
     },

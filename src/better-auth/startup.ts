@@ -1,7 +1,11 @@
+import type { AuthContext } from 'better-auth'
 import type { EventBus } from '../eventBus/types.ts'
+import { DEFAULT_COLLECTION_PREFIX } from '../shared/collectionSlugs.ts'
+import { isInspecting } from '../shared/inspection.ts'
 import { RECONCILE_LOCK_TTL_SECONDS, reconcileLockKey, timestampKey } from '../shared/keys.ts'
 import { logOncePer, OUTAGE_LOG_INTERVAL_MS } from '../shared/outageLog.ts'
 import type { PublishedConfig } from '../shared/publishedConfig.ts'
+import { type StartupProbeHandle, startProbe } from '../shared/startupProbe.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 import type { DurableQueue } from './durableQueue.ts'
 import { publishConfig } from './publishConfig.ts'
@@ -26,6 +30,8 @@ export async function coordinateStart({
   log(message: string): void
   warn(message: string): void
 }): Promise<void> {
+  // The CLI inspecting the app is no Better Auth instance: it claims no reconcile.
+  if (isInspecting()) return
   const claim = async (payloadStartedAt: number) => {
     const lock = reconcileLockKey(payloadStartedAt)
     if ((await storage.increment(lock, RECONCILE_LOCK_TTL_SECONDS)) !== 1) return
@@ -58,6 +64,8 @@ export function startPublishing(
   config: PublishedConfig,
   warn: (message: string) => void,
 ): Promise<void> {
+  // The CLI inspecting the app publishes nothing: its view of the options may not be the app's.
+  if (isInspecting()) return Promise.resolve()
   const logFailure = logOncePer(OUTAGE_LOG_INTERVAL_MS, warn)
   const publish = () =>
     publishConfig(storage, config).catch((error: unknown) =>
@@ -67,4 +75,33 @@ export function startPublishing(
     )
   setInterval(publish, PUBLISH_CONFIG_EVERY_MS).unref()
   return publish()
+}
+
+/**
+ * Better Auth's start-up probe (src/shared/startupProbe.ts): records this start for Payload to
+ * compare, and names a Payload set up with another storage, sync secret, basePath, usersSlug or
+ * collectionPrefix, through Better Auth's logger. The warmup endpoint answers with its `startedAt`.
+ */
+export function startBetterAuthProbe(
+  ctx: Pick<AuthContext, 'options' | 'logger'>,
+  options: {
+    storage: SecondaryStorage
+    eventBus: EventBus
+    syncSecret: string
+    usersSlug: string
+    collectionPrefix: string | undefined
+  },
+): Promise<StartupProbeHandle | null> {
+  return startProbe({
+    side: 'better-auth',
+    storage: options.storage,
+    eventBus: options.eventBus,
+    syncSecret: options.syncSecret,
+    settings: {
+      basePath: ctx.options.basePath || '/api/auth',
+      usersSlug: options.usersSlug,
+      collectionPrefix: options.collectionPrefix ?? DEFAULT_COLLECTION_PREFIX,
+    },
+    logError: (message) => ctx.logger.error(message),
+  })
 }

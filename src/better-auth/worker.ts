@@ -1,3 +1,4 @@
+import { isInspecting } from '../shared/inspection.ts'
 import { logOncePer, OUTAGE_LOG_INTERVAL_MS } from '../shared/outageLog.ts'
 import type { DurableQueue } from './durableQueue.ts'
 
@@ -13,6 +14,8 @@ export function startWorker(
     warn,
   }: { tickMs?: number; reconcileEveryMs?: number; warn(message: string): void },
 ): void {
+  // The CLI inspecting the app applies no task (it would start Payload in the CLI's process).
+  if (isInspecting()) return
   let draining = false
   const logTickFailure = logOncePer(OUTAGE_LOG_INTERVAL_MS, warn)
   const tick = setInterval(async () => {

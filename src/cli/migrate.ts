@@ -5,6 +5,7 @@ import {
   migratePayloadUsers,
   type UserOutcome,
 } from '../migration/migratePayloadUsers.ts'
+import { beginInspection } from '../shared/inspection.ts'
 import { loadAuth, loadPayloadConfig } from './loadApp.ts'
 import type { Command } from './main.ts'
 
@@ -62,6 +63,9 @@ export const migrateCommand: Command = {
       return 0
     }
     const every = Math.max(1, Number.parseInt(values['progress-every'], 10) || 100)
+    // The app's Better Auth syncs the users this command creates (at once, in this process), but
+    // runs no worker, reconcile or start-up probe here: this process is not one of the app's.
+    beginInspection()
     const config = await loadPayloadConfig(values.config)
     const payload = await getPayload({ config })
     try {

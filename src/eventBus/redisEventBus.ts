@@ -1,3 +1,4 @@
+import { describedAs, redisAddress } from '../shared/description.ts'
 import { timestampChannel } from '../shared/keys.ts'
 import {
   createChannelSubscriber,
@@ -32,7 +33,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): ClosableEven
   const channels = createChannelSubscriber(subscriber, { owner, timeoutMs: commandTimeoutMs })
   const channelOf = (service: string) => channelPrefix + timestampChannel(service)
 
-  return defineEventBus(owner, (deliver) => ({
+  const bus = defineEventBus(owner, (deliver) => ({
     publish(service, timestamp) {
       send('PUBLISH', channelOf(service), String(timestamp)).catch((error: unknown) =>
         console.error(`[eventBus] ${owner}: could not publish "${service}": ${String(error)}`),
@@ -46,4 +47,5 @@ export function createRedisEventBus(options: RedisEventBusOptions): ClosableEven
     unlisten: (service) => channels.unsubscribe(channelOf(service)),
     close: () => channels.detach(),
   }))
+  return describedAs(bus, `${redisAddress(publisher)} pub/sub, channels ${channelPrefix}*`)
 }

@@ -1,3 +1,4 @@
+import { describedAs, sqliteDescription } from '../shared/description.ts'
 import {
   assertTableName,
   enableConcurrentAccess,
@@ -96,7 +97,7 @@ export function createSqlitePollingEventBus(
   )
   cleanupTimer.unref()
 
-  return defineEventBus(owner, (deliver) => {
+  const bus = defineEventBus(owner, (deliver) => {
     const poll = () =>
       guarded('poll', () => {
         for (const row of newerThan.all(seen) as unknown as EventRow[]) {
@@ -127,4 +128,5 @@ export function createSqlitePollingEventBus(
       },
     }
   })
+  return describedAs(bus, sqliteDescription(db, `table ${table}`))
 }

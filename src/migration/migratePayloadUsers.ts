@@ -35,10 +35,10 @@ export interface MigrationReport {
   failures: Array<{ id: string | number; email: string; reason: string }>
 }
 
-export interface MigrateOptions {
+export interface MigrateOptions<Options extends BetterAuthOptions = BetterAuthOptions> {
   payload: Payload
   /** The Better Auth instance (its `$context` and `options`). */
-  auth: { $context: Promise<AuthContext>; options: BetterAuthOptions }
+  auth: { $context: Promise<AuthContext<Options>>; options: Options }
   /** Payload's users collection. Default: the admin's user collection, else `users`. */
   usersSlug?: string
   /** Report what would happen; write nothing. */
@@ -79,9 +79,12 @@ const emptyCounts = (): Record<UserOutcome, number> => ({
 })
 
 /** Moves every user of Payload's login into Better Auth; see the file's comment for the order. */
-export async function migratePayloadUsers(options: MigrateOptions): Promise<MigrationReport> {
+export async function migratePayloadUsers<Options extends BetterAuthOptions>(
+  options: MigrateOptions<Options>,
+): Promise<MigrationReport> {
   const { payload, dryRun = false } = options
-  const ctx = await options.auth.$context
+  // Only the internal adapter, the id settings and the plugins are used: the same for every Options.
+  const ctx = (await options.auth.$context) as unknown as AuthContext
   const topology = topologyOf(ctx, options.auth.options)
   const hasVerifier = options.auth.options.plugins?.some(
     (plugin) => plugin.id === PAYLOAD_PASSWORDS_PLUGIN_ID,

@@ -69,7 +69,7 @@ export async function postAsUser(
   if (!response.ok) {
     const message = (data as { message?: unknown } | null)?.message ?? (text || response.statusText)
     throw new APIError(
-      `Better Auth refused the change: ${String(message)}`,
+      `Better Auth refused the request: ${String(message)}`,
       response.status >= 400 && response.status < 500 ? response.status : 502,
       null,
       true,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Config, Plugin } from 'payload'
-import { mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
+import { DEFAULT_COLLECTION_PREFIX, mirrorCollectionSlugs } from '../shared/collectionSlugs.ts'
 import { BETTER_AUTH_DEV_SECRET, requireSecret, SYNC_DEV_SECRET } from '../shared/secrets.ts'
+import { assertSupportedVersions } from '../shared/versionCheck.ts'
 import { type AdminConsoleOptions, withAdminConsole, withConsoleFields } from './adminConfig.ts'
 import { narrowAccessForApiKeys } from './apiKeyPermissions.ts'
 import { betterAuthApi } from './betterAuthApi.ts'
@@ -11,7 +12,7 @@ import { writeThroughHooks } from './hooks/writeThrough.ts'
 import { endBetterAuthSessionOnLogout } from './logout.ts'
 import { mirrorCollections } from './mirrorCollections.ts'
 import type { BetterAuthPayloadPluginOptions } from './options.ts'
-import { announcePayloadStart } from './startup.ts'
+import { announcePayloadStart, PLUGIN_OPTIONS_KEY } from './startup.ts'
 import { createSyncGuard } from './syncGuard.ts'
 import { DEFAULT_ADMIN_ROLES } from './usersAccess.ts'
 import { usersCollection } from './usersCollection.ts'
@@ -23,6 +24,7 @@ const OWNER = '[payload] betterAuthPayloadPlugin'
  * sync's fields, adds the mirror collections, and announces Payload's start to Better Auth.
  */
 export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions): Plugin {
+  assertSupportedVersions(OWNER)
   return (config: Config): Config => {
     const { storage, eventBus, betterAuthClientOptions: client } = options
     if (!storage || !eventBus || !client) {
@@ -113,6 +115,7 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
     const siteOrigin = new URL(client.externalBaseURL).origin
     const next: Config = {
       ...config,
+      custom: { ...config.custom, [PLUGIN_OPTIONS_KEY]: options },
       // Payload checks the Origin of cookie-authenticated requests only against a non-empty list:
       // the site's own origin turns the check on (as Payload's `serverURL` would).
       csrf:
@@ -148,6 +151,15 @@ export function betterAuthPayloadPlugin(options: BetterAuthPayloadPluginOptions)
         storage,
         eventBus,
         warmupURL: new URL(`${basePath}/warmup`, client.internalBaseURL).toString(),
+        probe: {
+          syncSecret,
+          settings: {
+            basePath,
+            usersSlug,
+            collectionPrefix: options.collectionPrefix ?? DEFAULT_COLLECTION_PREFIX,
+          },
+          logError: (message) => payload.logger.error(message),
+        },
       })
       if (debug) {
         console.log(

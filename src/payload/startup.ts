@@ -1,5 +1,6 @@
 import type { EventBus } from '../eventBus/types.ts'
 import { timestampKey } from '../shared/keys.ts'
+import { type ProbeSettings, type StartupProbeHandle, startProbe } from '../shared/startupProbe.ts'
 import type { SecondaryStorage } from '../storage/types.ts'
 
 interface StartupOptions {
@@ -9,6 +10,8 @@ interface StartupOptions {
   warmupURL: string
   /** Warmup attempts before giving up (delays 0.5 s, 1 s, 2 s, ...). Default 6. */
   warmupAttempts?: number
+  /** Compares this start with Better Auth's (src/shared/startupProbe.ts); errors go to `logError`. */
+  probe?: { syncSecret: string; settings: ProbeSettings; logError(message: string): void }
 }
 
 const pause = (ms: number) =>
@@ -17,11 +20,12 @@ const pause = (ms: number) =>
     setTimeout(resolve, ms).unref()
   })
 
-async function warmUp(url: string, attempts: number): Promise<boolean> {
+/** Better Auth's warmup answer (what we read of it), or null if it never answered. */
+async function warmUp(url: string, attempts: number): Promise<{ probeStartedAt?: unknown } | null> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) })
-      if (response.ok) return true
+      if (response.ok) return ((await response.json().catch(() => null)) ?? {}) as object
     } catch {
       // Better Auth is not up yet: try again below.
     }
@@ -30,13 +34,32 @@ async function warmUp(url: string, attempts: number): Promise<boolean> {
   console.warn(
     `[payload] Better Auth did not answer at ${url} after ${attempts} attempts; it will reconcile when it starts (check internalBaseURL).`,
   )
-  return false
+  return null
 }
 
 /**
+ * The Better Auth instance that answered the warmup names its start: its probe must be in this
+ * storage. Catches another storage even when the event buses differ too (no announcement arrives).
+ */
+async function checkAnswer(
+  probe: StartupProbeHandle | null,
+  answer: { probeStartedAt?: unknown } | null,
+  url: string,
+): Promise<boolean> {
+  if (!answer) return false
+  if (probe && typeof answer.probeStartedAt === 'number') {
+    await probe.checkStart(answer.probeStartedAt, `it answered the warmup at ${url}`)
+  }
+  return true
+}
+
+/** Where the Payload config keeps the plugin's options for `payload-better-auth doctor` (`custom` is server-only). */
+export const PLUGIN_OPTIONS_KEY = 'payloadBetterAuth'
+
+/**
  * Payload's part of the start-up protocol: record `timestamp:payload`, tell the bus, and wake Better
- * Auth so it reconciles. Nothing here can fail or delay Payload's own start: the warmup runs in the
- * background and a storage outage is logged.
+ * Auth so it reconciles; with `probe`, compare this start with Better Auth's. Nothing here can fail
+ * or delay Payload's own start: the warmup runs in the background and a storage outage is logged.
  */
 export async function announcePayloadStart(
   options: StartupOptions,
@@ -52,5 +75,22 @@ export async function announcePayloadStart(
   } catch (error) {
     console.error(`[payload] could not notify the event bus: ${String(error)}`)
   }
-  return { warmup: warmUp(options.warmupURL, options.warmupAttempts ?? 6) }
+  const probe = options.probe
+    ? await startProbe({
+        side: 'payload',
+        storage: options.storage,
+        eventBus: options.eventBus,
+        ...options.probe,
+      })
+    : null
+  const url = options.warmupURL
+  const warmup = warmUp(url, options.warmupAttempts ?? 6).then((answer) =>
+    checkAnswer(probe, answer, url).catch((error: unknown) => {
+      options.probe?.logError(
+        `[payload] start-up probe: could not check the warmup answer: ${String(error)}`,
+      )
+      return true
+    }),
+  )
+  return { warmup }
 }

@@ -52,3 +52,19 @@ export const MAX_LISTED_FAILURES = 100
 export const PUBLISHED_CONFIG_KEY = 'config:better-auth'
 /** Held for a moment by the instance refreshing a session through Better Auth: one refresh at a time. */
 export const sessionRefreshLockKey = (sessionId: string): string => `session-refresh:${sessionId}`
+
+// Start-up probes (see src/shared/startupProbe.ts): each side records, at every start, what it
+// must agree on with the other (signed with the sync secret) and announces the start on the bus;
+// the other side reads it back from its own storage and names any difference.
+
+/** The latest start of any instance of that side: `probe:payload`, `probe:better-auth`. */
+export const probeKey = (side: 'payload' | 'better-auth'): string => `probe:${side}`
+/** One start, found by the time it announced (bus or warmup); refreshed when announced again. */
+export const probeStartKey = (side: 'payload' | 'better-auth', startedAt: number): string =>
+  `probe:${side}:${startedAt}`
+export const PROBE_START_TTL_SECONDS = 7 * 24 * 3600
+/** The event bus service on which a side announces a start (its probe's `startedAt`). */
+export const probeService = (side: 'payload' | 'better-auth'): string => `probe:${side}`
+/** `payload-better-auth doctor`'s round trip through the storage and the bus. */
+export const doctorKey = (nonce: string): string => `probe:doctor:${nonce}`
+export const doctorService = (nonce: string): string => `probe:doctor:${nonce}`

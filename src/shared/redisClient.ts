@@ -153,7 +153,19 @@ export function createChannelSubscriber(
     return {
       async subscribe(channel, onMessage) {
         handlers.set(channel, onMessage)
-        await deadline(`SUBSCRIBE ${channel}`, () => ioredis.subscribe(channel))
+        await deadline(`SUBSCRIBE ${channel}`, async () => {
+          // While its ready check (INFO) is in flight, ioredis writes SUBSCRIBE at once instead
+          // of queueing it: the connection turns subscriber first and the check fails with it.
+          if (ioredis.status === 'connect') {
+            await new Promise((resolve) =>
+              (ioredis as unknown as { once(event: 'ready', listener: () => void): unknown }).once(
+                'ready',
+                () => resolve(undefined),
+              ),
+            )
+          }
+          return ioredis.subscribe(channel)
+        })
       },
       async unsubscribe(channel) {
         handlers.delete(channel)

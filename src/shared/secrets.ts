@@ -23,6 +23,14 @@ export const MIN_SECRET_LENGTH = 32
 
 const isProduction = () => process.env.NODE_ENV === 'production'
 
+/** What is wrong with `secret` by the production rules (`is not set`, ...), or null if nothing. */
+export function secretProblem(secret: string | undefined): string | null {
+  if (!secret) return 'is not set'
+  if (EXAMPLE_SECRETS.has(secret)) return 'is an example value'
+  if (secret.length < MIN_SECRET_LENGTH) return `is shorter than ${MIN_SECRET_LENGTH} characters`
+  return null
+}
+
 /**
  * Returns the secret to use. In production it must be set, at least 32 characters, and not an
  * example value; elsewhere a missing secret falls back to `devFallback` (with a warning) or fails.
@@ -34,13 +42,7 @@ export function requireSecret(
 ): string {
   const secret = value ?? process.env[envName]
   if (isProduction()) {
-    const problem = !secret
-      ? 'is not set'
-      : EXAMPLE_SECRETS.has(secret)
-        ? 'is an example value'
-        : secret.length < MIN_SECRET_LENGTH
-          ? `is shorter than ${MIN_SECRET_LENGTH} characters`
-          : null
+    const problem = secretProblem(secret)
     if (problem) {
       throw new Error(
         `${owner}: ${envName} ${problem}. In production it must be a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`).`,

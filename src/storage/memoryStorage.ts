@@ -1,3 +1,4 @@
+import { describedAs } from '../shared/description.ts'
 import { createMemorySyncQueue } from './syncQueue/memory.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
 import type { ListableStorage, QueueingStorage } from './types.ts'
@@ -41,7 +42,7 @@ export function createMemoryStorage(
     }
   }
 
-  return {
+  const storage: ListableStorage & QueueingStorage = {
     syncQueue: createMemorySyncQueue(),
     async get(key) {
       return live(key)?.value ?? null
@@ -82,4 +83,5 @@ export function createMemoryStorage(
       return keys
     },
   }
+  return describedAs(storage, 'memory (this process only)')
 }

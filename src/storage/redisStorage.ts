@@ -1,3 +1,4 @@
+import { describedAs, redisAddress } from '../shared/description.ts'
 import { createCommandSender, type RedisClient } from '../shared/redisClient.ts'
 import { createRedisSyncQueue } from './syncQueue/redis.ts'
 import { incrementTtlMs, ttlMs } from './ttl.ts'
@@ -27,7 +28,7 @@ export function createRedisStorage(
     timeoutMs: commandTimeoutMs,
   })
 
-  return {
+  const storage: ListableStorage & QueueingStorage = {
     syncQueue: createRedisSyncQueue(send, prefix),
     async get(key) {
       return (await send('GET', prefix + key)) as string | null
@@ -63,4 +64,5 @@ export function createRedisStorage(
       return [...keys]
     },
   }
+  return describedAs(storage, `${redisAddress(redis)}, prefix ${prefix}`)
 }

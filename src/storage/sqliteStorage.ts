@@ -1,3 +1,4 @@
+import { describedAs, sqliteDescription } from '../shared/description.ts'
 import {
   assertTableName,
   enableConcurrentAccess,
@@ -73,7 +74,7 @@ export function createSqliteStorage(
     removeExpired.run(now)
   }
 
-  return {
+  const storage: ListableStorage & QueueingStorage = {
     syncQueue: createSqliteSyncQueue(db, table),
     async get(key) {
       const row = selectLive.get(key, Date.now()) as { value: string } | undefined
@@ -115,4 +116,5 @@ export function createSqliteStorage(
       return rows.map((row) => row.key)
     },
   }
+  return describedAs(storage, sqliteDescription(db, `table ${table}`))
 }
