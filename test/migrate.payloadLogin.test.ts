@@ -9,10 +9,12 @@ import { expect, it, onTestFinished } from 'vitest'
 import {
   type SiteEnv,
   type SiteStage,
+  sentEmails,
   siteAuth,
   siteConfig,
 } from './fixtures/payloadLoginSite/site.ts'
 import { createPostgresDatabase, describeEachDatabase } from './helpers/databases.ts'
+import { eventually } from './helpers/eventually.ts'
 import { closePayload, payloadApis } from './helpers/payload.ts'
 import { tempDir } from './helpers/tempDir.ts'
 
@@ -117,6 +119,10 @@ async function buildPayloadLoginSite(env: SiteEnv) {
     body: JSON.stringify({ title: "Carol's post", author: ids['carol@example.com'] }),
   })
   expect(post.status).toBe(201)
+  // Payload's login mails its own verification links (what the switch must stop).
+  expect(sentEmails.map((mail) => mail.to)).toEqual(
+    expect.arrayContaining(people.map((person) => person.email)),
+  )
   const postId = ((await post.json()) as { doc: { id: string | number } }).doc.id
   // Payload's own login works before the move (and refuses the unverified user).
   const login = (email: string, password: string) =>
@@ -204,7 +210,7 @@ describeEachDatabase('migrate from Payload login', (kind) => {
           await auth.api.signInEmail({ body: { email: person.email, password: person.password } })
         }
         const { totalDocs } = await site.payload.db.count({ collection: 'users', where: {} })
-        expect(totalDocs).toBe(3)
+        expect(totalDocs).toBe(3) // linked, not duplicated
         const post = (await site.payload.findByID({
           collection: 'posts',
           id: postId,
@@ -213,6 +219,16 @@ describeEachDatabase('migrate from Payload login', (kind) => {
           author: unknown
         }
         expect(post.author).toBe(ids['carol@example.com'])
+
+        // A new sign-up after the switch: a Payload user, and no mail from Payload's kept
+        // `auth.verify` (Better Auth verifies emails now).
+        await auth.api.signUpEmail({
+          body: { email: 'dave@example.com', password: 'dave-new-password-4', name: 'Dave' },
+        })
+        await eventually(async () =>
+          expect(await findUser(site.payload, 'dave@example.com')).toBeTruthy(),
+        )
+        expect(sentEmails.filter((mail) => mail.to === 'dave@example.com')).toEqual([])
       } finally {
         await closePayload(site.payload)
       }

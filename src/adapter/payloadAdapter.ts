@@ -204,7 +204,12 @@ function collectionOperations(context: OperationContext): CustomAdapter {
     async create({ model, data }) {
       const payload = await resolvePayload()
       const stored = modelOf(model)
-      const doc = await payload.create({ ...local(stored), data: data as Doc })
+      // Better Auth verifies emails: Payload's `auth.verify` must not mail a link of its own.
+      const doc = await payload.create({
+        ...local(stored),
+        data: data as Doc,
+        disableVerificationEmail: true,
+      })
       return doc as unknown as typeof data
     },
 

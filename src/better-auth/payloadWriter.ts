@@ -146,6 +146,9 @@ export function createPayloadWriter<UserData extends object>(
         collection,
         data,
         depth: 0,
+        // Better Auth verifies emails; Payload's `auth.verify` (kept for its `_verified` field)
+        // must not mail its own link to every user the sync creates.
+        disableVerificationEmail: true,
         context: context({ op: 'create', collection, id: null, data }),
       })) as Doc
       return { doc, result: 'created' as EnsureResult }
