@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DEAD_LETTER_KIND, syncQueueOf } from '../src/better-auth/durableQueue.ts'
-import { type CheckLine, formatLine, runDoctor, versionLine } from '../src/cli/doctor.ts'
+import { type CheckLine, formatLine, runDoctor, versionLine } from '../src/cli/doctor/index.ts'
 import { eventually } from './helpers/eventually.ts'
 import { startPayload, type TestPayload } from './helpers/payload.ts'
 import { cleanupPrefixAfterAll, describeWithRedis, uniquePrefix } from './helpers/redis.ts'
@@ -16,6 +16,7 @@ import { createSyncedAuth } from './helpers/syncedAuth.ts'
 
 const apps: TestPayload[] = []
 afterEach(async () => {
+  vi.unstubAllEnvs()
   await Promise.all(apps.splice(0).map((app) => app.close()))
 })
 
@@ -82,10 +83,18 @@ describe('doctor on real sides', () => {
       60_000,
     )
     const config = { ...app.payload.config, secret: 'short' }
+    // Production refuses a weak secret; elsewhere the plugins accept it, so it is a warning.
+    vi.stubEnv('NODE_ENV', 'production')
     const lines = await runDoctor({ config, auth: synced.auth })
+    vi.unstubAllEnvs()
     const failures = failed(lines).map(formatLine)
     expect(failures).toContain(
       "FAIL PAYLOAD_SECRET (Payload's secret) is shorter than 32 characters — set it to a random string of at least 32 characters (e.g. openssl rand -base64 32)",
+    )
+    const development = await runDoctor({ config, auth: synced.auth })
+    expect(failed(development).map(formatLine).join('\n')).not.toContain('PAYLOAD_SECRET')
+    expect(text(development)).toContain(
+      "warn PAYLOAD_SECRET (Payload's secret) is shorter than 32 characters (refused when NODE_ENV=production) — set it to a random string of at least 32 characters",
     )
     expect(failures).toContain(
       'FAIL 1 dead letter (sync tasks that failed every attempt) — GET /api/auth/reconcile/dead-letters says why; fix the cause, then POST /api/auth/reconcile/retry',

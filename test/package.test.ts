@@ -9,7 +9,9 @@ import {
 } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import semver from 'semver'
 import { describe, expect, it } from 'vitest'
+import { SUPPORTED_VERSIONS } from '../src/shared/supportedVersions.ts'
 import { tempDir } from './helpers/tempDir.ts'
 
 // The published tarball, installed into an empty project: every subpath imports (the admin
@@ -112,8 +114,22 @@ describe('npm pack', () => {
         'createRedisEventBus',
         'BetterAuthLoginForm',
         'BetterAuthLoginView',
+        'payloadPasswords',
+        'migratePayloadUsers',
       ]),
     )
+
+    // The bin, as `npx payload-better-auth` runs it: the built CLI, through tsx from the tarball.
+    const bin = join(project, 'node_modules/payload-better-auth/bin/payload-better-auth.js')
+    for (const args of [['--help'], ['migrate', '--help'], ['doctor', '--help']]) {
+      const help = execFileSync(process.execPath, [bin, ...args], {
+        cwd: project,
+        encoding: 'utf8',
+      })
+      expect(help).toContain(
+        `Usage: payload-better-auth ${args.length > 1 ? args[0] : '<command>'}`,
+      )
+    }
 
     for (const { module, resolution } of [
       { module: 'nodenext', resolution: 'nodenext' },
@@ -142,4 +158,36 @@ describe('npm pack', () => {
       expect(result, `${resolution} resolution`).toBe('')
     }
   }, 120_000)
+})
+
+describe('peerDependencies', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+
+  it('are the tested ranges, the ones start-up checks (src/shared/supportedVersions.ts)', () => {
+    expect(manifest.peerDependencies).toMatchObject({
+      'better-auth': SUPPORTED_VERSIONS['better-auth'],
+      payload: SUPPORTED_VERSIONS.payload,
+      '@payloadcms/next': SUPPORTED_VERSIONS.payload,
+      '@payloadcms/ui': SUPPORTED_VERSIONS.payload,
+      next: SUPPORTED_VERSIONS.next,
+    })
+  })
+
+  it('start at the versions .ci/compat installs (the low end) and hold the ones npm test runs on', () => {
+    for (const [peer, range] of Object.entries(SUPPORTED_VERSIONS)) {
+      // `.ci/compat low` installs the lower bound of each range, so it must be written `>=X.Y.Z <...`.
+      expect(range, peer).toMatch(/^>=\d+\.\d+\.\d+ <\d+\.\d+\.\d+$/)
+      // The high end: the exact versions package.json pins for `npm test`.
+      const pinned = manifest.devDependencies[peer]
+      expect(semver.satisfies(pinned, range), `${peer} ${pinned} in ${range}`).toBe(true)
+    }
+    for (const name of [
+      '@payloadcms/next',
+      '@payloadcms/ui',
+      '@payloadcms/db-sqlite',
+      '@payloadcms/db-postgres',
+    ]) {
+      expect(manifest.devDependencies[name], name).toBe(manifest.devDependencies.payload)
+    }
+  })
 })

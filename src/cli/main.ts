@@ -8,7 +8,7 @@ export interface Command {
 
 const commands: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./migrate.ts')).migrateCommand,
-  doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  doctor: async () => (await import('./doctor/index.ts')).doctorCommand,
 }
 
 const usage = `Usage: payload-better-auth <command> [options]

@@ -1,5 +1,6 @@
 import type { AuthContext, BetterAuthOptions } from 'better-auth'
 import type { Payload } from 'payload'
+import { localAccountIssuer } from '../better-auth/accountIssuer.ts'
 import { PAYLOAD_PASSWORDS_PLUGIN_ID, toMigratedHash } from '../better-auth/payloadPasswords.ts'
 import { PLUGIN_ID as SYNC_PLUGIN_ID } from '../better-auth/plugin.ts'
 import { PayloadBetterAuthError } from '../shared/errors.ts'
@@ -161,6 +162,7 @@ async function ensureCredential(
       providerId: 'credential',
       accountId: userId,
       password: toMigratedHash(user.password.salt, user.password.hash),
+      ...localAccountIssuer(ctx.tables, 'credential'),
     })
   }
   return true

@@ -21,7 +21,8 @@ const EXAMPLE_SECRETS = new Set([
 
 export const MIN_SECRET_LENGTH = 32
 
-const isProduction = () => process.env.NODE_ENV === 'production'
+/** Whether the production rules apply: the plugins refuse a weak secret only there. */
+export const isProduction = () => process.env.NODE_ENV === 'production'
 
 /** What is wrong with `secret` by the production rules (`is not set`, ...), or null if nothing. */
 export function secretProblem(secret: string | undefined): string | null {

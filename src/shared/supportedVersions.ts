@@ -4,8 +4,8 @@
 /** Each peer's tested range, as a semver range. */
 export const SUPPORTED_VERSIONS = {
   'better-auth': '>=1.7.0 <1.8.0',
-  payload: '>=3.90.0 <3.91.0',
-  next: '>=15.5.0 <17.0.0',
+  payload: '>=3.65.0 <3.91.0',
+  next: '>=15.5.29 <17.0.0',
 } as const
 
 export type SupportedPeer = keyof typeof SUPPORTED_VERSIONS

@@ -1,22 +1,10 @@
 import { createAuthMiddleware } from 'better-auth/api'
+import { localAccountIssuer } from '../accountIssuer.ts'
 
 /** Magic-link sign-in creates no account row; this records one, so the method is mirrored. */
 export const magicLinkAccountHook = {
   matcher: (context: { path?: string }) => context.path === '/magic-link/verify',
-  handler: createAuthMiddleware(async (context) => {
-    const ctx = context as unknown as {
-      context: {
-        newSession?: { user: { id: string } } | null
-        internalAdapter: {
-          findAccounts(userId: string): Promise<Array<{ providerId: string }>>
-          createAccount(data: {
-            userId: string
-            providerId: string
-            accountId: string
-          }): Promise<unknown>
-        }
-      }
-    }
+  handler: createAuthMiddleware(async (ctx) => {
     const userId = ctx.context.newSession?.user.id
     if (!userId) return
     const accounts = await ctx.context.internalAdapter.findAccounts(userId)
@@ -25,6 +13,7 @@ export const magicLinkAccountHook = {
       userId,
       providerId: 'magic-link',
       accountId: userId,
+      ...localAccountIssuer(ctx.context.tables, 'magic-link'),
     })
   }),
 }
