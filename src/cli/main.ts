@@ -19,6 +19,11 @@ Commands:
 
 Run "payload-better-auth <command> --help" for a command's options.`
 
+/** Node's `parseArgs` refusing the command line (an unknown option, a missing value). */
+const isArgumentError = (error: unknown): error is Error =>
+  error instanceof Error &&
+  String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS_')
+
 /** Runs the bin's command line; returns the process's exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv
@@ -34,8 +39,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await load()).run(args)
   } catch (error) {
-    // Our own errors already say what to do; anything else is shown whole.
-    console.error(error instanceof PayloadBetterAuthError ? error.message : error)
+    // Our own errors already say what to do; a mistyped option gets the way to the options;
+    // anything else is shown whole.
+    if (error instanceof PayloadBetterAuthError) console.error(error.message)
+    else if (isArgumentError(error)) {
+      console.error(`${error.message}\nRun "payload-better-auth ${name} --help" for its options.`)
+    } else console.error(error)
     return 1
   }
 }

@@ -26,7 +26,11 @@ export function defineEventBus(
   const settle = (result: Promise<void> | void): Promise<void> => {
     const promise = Promise.resolve(result)
     // The failure surfaces through ready(); it must not also become an unhandled rejection.
-    promise.catch((error: unknown) => console.error(`[eventBus] ${name}: ${String(error)}`))
+    promise.catch((error: unknown) =>
+      console.error(
+        `[eventBus] ${name}: ${String(error)}; start-up notifications may be missed until it is reachable (the periodic reconcile still runs). Check the Redis server or SQLite file the bus was given.`,
+      ),
+    )
     return promise
   }
 
