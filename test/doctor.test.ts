@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createClientConfig, getLocalI18n } from 'payload'
 import { createMemoryEventBus } from 'payload-better-auth/eventBus'
 import { createMemoryStorage } from 'payload-better-auth/storage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -202,4 +203,28 @@ describeWithRedis('the doctor bin on a deployment on Redis', (url) => {
     expect(output).toMatch(/\n\d+ check\(s\) failed\./)
     expect(code).toBe(1)
   })
+})
+
+it("the options doctor reads (secrets among them) stay out of Payload's client config", async () => {
+  const app = await startPayload('sqlite', {
+    plugin: {
+      storage: createMemoryStorage(),
+      eventBus: createMemoryEventBus(),
+      syncSecret: 'client-config-probe-sync-secret-0123456789',
+    },
+  })
+  try {
+    const { config } = app.payload
+    // Where doctor reads them on the server (Payload's root `custom` is server-only).
+    expect(JSON.stringify(config.custom)).toContain('client-config-probe-sync-secret')
+    const clientConfig = createClientConfig({
+      config,
+      i18n: await getLocalI18n({ config, language: 'en' }),
+      importMap: {},
+      user: true,
+    })
+    expect(JSON.stringify(clientConfig)).not.toContain('client-config-probe-sync-secret')
+  } finally {
+    await app.close()
+  }
 })
